@@ -1,0 +1,31 @@
+"""What every page's header needs: the navigation for the signed-in person's roles."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from iptcare.accounts.middleware import second_factor_step
+from iptcare.accounts.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated and user.organization_id and _past_second_factor(user):
+        items.append((_("Caseload"), reverse("caseload")))
+        if user.has_role(Role.ADMIN):
+            items += [
+                (_("Staff"), reverse("staff_list")),
+                (_("Sites"), reverse("site_list")),
+                (_("Audit trail"), reverse("audit_list")),
+            ]
+        items.append((_("My account"), reverse("account_settings")))
+    return {"nav_items": items, "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES}
+
+
+def _past_second_factor(user) -> bool:
+    """No navigation while a code is still owed: those pages are the only ones open then."""
+    return user.is_verified() or second_factor_step(user) is None

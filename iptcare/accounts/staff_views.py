@@ -1,0 +1,144 @@
+"""The organization admin's pages: staff (invite, roles, supervisors, deactivate) and sites."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from iptcare.accounts.access import access_site_by_id, access_staff_by_id, require_admin
+from iptcare.accounts.actions import (
+    do_deactivate_staff,
+    do_invite_staff,
+    do_reactivate_staff,
+    do_save_site,
+    do_update_staff,
+)
+from iptcare.accounts.forms import SiteForm, StaffForm, StaffInviteForm
+from iptcare.accounts.models import Membership, Role, Site, User
+from iptcare.lib.paging import paginate, query_without_page
+
+
+@require_admin
+def staff_list(request: HttpRequest) -> HttpResponse:
+    org = request.user.organization
+    staff = (
+        User.objects.filter(organization=org)
+        .select_related("home_site")
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.order_by("role")))
+        .order_by("-is_active", "full_name")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        staff = staff.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        staff = staff.filter(memberships__role=role)
+    state = request.GET.get("state", "active")
+    if state == "active":
+        staff = staff.filter(is_active=True)
+    elif state == "inactive":
+        staff = staff.filter(is_active=False)
+    context = {
+        "page": paginate(request, staff, 50),
+        "query": query,
+        "role": role,
+        "state": state,
+        "roles": Role.choices,
+        "page_query": query_without_page(request),
+    }
+    return render(request, "accounts/staff_list.html", context)
+
+
+@require_admin
+def staff_invite(request: HttpRequest) -> HttpResponse:
+    org = request.user.organization
+    form = StaffInviteForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = do_invite_staff(
+            organization=org,
+            email=data["email"],
+            full_name=data["full_name"],
+            roles=data["roles"],
+            home_site=data["home_site"],
+            supervisors=data["supervisors"],
+            acting_user=request.user,
+            base_url=request.build_absolute_uri("/")[:-1],
+        )
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s. The link is valid for three days.") % {"email": user.email},
+        )
+        return redirect("staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "inviting": True})
+
+
+@require_admin
+def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    staff = access_staff_by_id(request.user, user_id)
+    form = StaffForm(request.POST or None, organization=request.user.organization, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_update_staff(
+                staff,
+                full_name=data["full_name"],
+                roles=data["roles"],
+                home_site=data["home_site"],
+                supervisors=data["supervisors"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("roles", error)
+        else:
+            messages.success(request, _("Saved the changes to %(name)s.") % {"name": staff.full_name})
+            return redirect("staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "staff": staff, "inviting": False})
+
+
+@require_admin
+def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST deactivates."""
+    staff = access_staff_by_id(request.user, user_id)
+    error = None
+    if request.method == "POST":
+        try:
+            do_deactivate_staff(staff, acting_user=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("%(name)s can no longer sign in.") % {"name": staff.full_name})
+            return redirect("staff_list")
+    return render(request, "accounts/staff_deactivate.html", {"staff": staff, "error": error})
+
+
+@require_admin
+@require_POST
+def staff_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    staff = access_staff_by_id(request.user, user_id)
+    do_reactivate_staff(staff, acting_user=request.user)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": staff.full_name})
+    return redirect("staff_list")
+
+
+@require_admin
+def site_list(request: HttpRequest) -> HttpResponse:
+    sites = Site.objects.filter(organization=request.user.organization).order_by("-is_active", "name")
+    return render(request, "accounts/site_list.html", {"sites": sites})
+
+
+@require_admin
+def site_edit(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
+    org = request.user.organization
+    site = access_site_by_id(request.user, site_id) if site_id else Site(organization=org)
+    form = SiteForm(request.POST or None, instance=site, organization=org)
+    if request.method == "POST" and form.is_valid():
+        do_save_site(site, form.cleaned_data, acting_user=request.user)
+        messages.success(request, _("Saved the site %(name)s.") % {"name": site.name})
+        return redirect("site_list")
+    return render(request, "accounts/site_form.html", {"form": form, "site": site})

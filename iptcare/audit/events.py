@@ -1,0 +1,66 @@
+"""record_event(): the one way anything writes to the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from iptcare.audit.context import current_origin
+from iptcare.audit.models import AuditEvent, EventType
+
+
+def record_event(
+    event_type: EventType,
+    *,
+    actor: Any = None,
+    organization: Any = None,
+    client: Any = None,
+    obj: models.Model | None = None,
+    reason: str = "",
+    changes: dict[str, list[Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Write one audit event. Call it inside the transaction of the change it records."""
+    origin = current_origin()
+    if organization is None and client is not None:
+        organization = client.organization_id and client.organization
+    if organization is None and actor is not None and getattr(actor, "organization_id", None):
+        organization = actor.organization
+    data = dict(extra or {})
+    if changes:
+        data["changes"] = changes
+    return AuditEvent.objects.create(
+        organization=organization,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor_label or (actor.email if actor is not None else ""),
+        client=client,
+        event_type=event_type,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+        channel=origin.channel,
+        reason=reason,
+        extra=data,
+    )
+
+
+def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose value changed, as {field: [old, new]} in a JSON-friendly form."""
+    return {
+        name: [_jsonable(before.get(name)), _jsonable(after.get(name))]
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)

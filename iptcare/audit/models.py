@@ -1,0 +1,86 @@
+"""The append-only audit trail: who read or changed what, about which client, when and from where."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.IntegerChoices):
+    """Grouped by hundreds so that a range filter finds a whole family (1xx = sign-in, 2xx = clients, …)."""
+
+    LOGIN = 101, _("Signed in")
+    LOGIN_FAILED = 102, _("Sign-in failed")
+    LOGOUT = 103, _("Signed out")
+    IDLE_LOGOUT = 104, _("Signed out after inactivity")
+    LOCKED_OUT = 105, _("Locked out")
+    PASSWORD_CHANGED = 106, _("Password changed")
+    PASSWORD_RESET_REQUESTED = 107, _("Password reset requested")
+    TOTP_ENABLED = 110, _("Second factor enabled")
+    TOTP_DISABLED = 111, _("Second factor removed")
+    TOTP_FAILED = 112, _("Second factor code rejected")
+
+    CLIENT_LIST_VIEWED = 200, _("Client list viewed")
+    CLIENT_VIEWED = 201, _("Client record viewed")
+    CLIENT_CREATED = 202, _("Client created")
+    CLIENT_UPDATED = 203, _("Client updated")
+
+    CARE_TEAM_VIEWED = 300, _("Care team viewed")
+    CARE_TEAM_MEMBER_ADDED = 301, _("Care team member added")
+    CARE_TEAM_MEMBER_UPDATED = 302, _("Care team member changed")
+    CARE_TEAM_MEMBER_REMOVED = 303, _("Care team member removed")
+
+    PEOPLE_VIEWED = 400, _("People in the client's life viewed")
+    PERSON_ADDED = 401, _("Person added")
+    PERSON_UPDATED = 402, _("Person changed")
+
+    STAFF_INVITED = 500, _("Staff member invited")
+    STAFF_UPDATED = 501, _("Staff member changed")
+    STAFF_DEACTIVATED = 502, _("Staff member deactivated")
+    STAFF_REACTIVATED = 503, _("Staff member reactivated")
+    SITE_CREATED = 510, _("Site created")
+    SITE_UPDATED = 511, _("Site changed")
+
+    TOKEN_CREATED = 600, _("API token created")
+    TOKEN_REVOKED = 601, _("API token revoked")
+
+    AUDIT_VIEWED = 700, _("Audit trail viewed")
+    AUDIT_EXPORTED = 701, _("Audit trail downloaded")
+
+
+class AuditEvent(models.Model):
+    """One audited action. Rows are only ever inserted: database triggers refuse UPDATE and DELETE."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Kept as text too, so the trail still reads well for a sign-in attempt with an unknown e-mail.
+    actor_label = models.CharField(max_length=254, blank=True)
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    event_type = models.PositiveSmallIntegerField(choices=EventType.choices)
+    # The record acted on, as "app.model" and its primary key (e.g. "clients.person", "17").
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # Whether the action came through a page, the JSON API or the console.
+    channel = models.CharField(max_length=10, blank=True)
+    reason = models.TextField(blank=True)
+    # {"changes": {field: [old, new]}, ...} and any other detail worth keeping.
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "event_type", "created_at"], name="audit_org_type_time_idx"),
+            models.Index(fields=["organization", "created_at"], name="audit_org_time_idx"),
+            models.Index(fields=["client", "created_at"], name="audit_client_time_idx"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_event_type_display()}"

@@ -1,0 +1,140 @@
+"""The shapes of clients, care-team members and people in the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class SiteRef(Schema):
+    id: int
+    name: str
+
+
+class StaffRef(Schema):
+    id: int
+    full_name: str
+    email: str
+
+
+class ClientOut(Schema):
+    id: int
+    identifier: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    display_name: str
+    date_of_birth: dt.date
+    sex_at_birth: str
+    gender_identity: str
+    pronouns: str
+    email: str
+    phone: str
+    address: str
+    site: SiteRef
+    status: str
+    status_since: dt.date
+    primary_substances: list[str]
+    co_occurring_conditions: list[str]
+    primary_therapist: StaffRef | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_primary_therapist(client) -> StaffRef | None:
+        members = getattr(client, "primary_members", None)
+        if members is None:
+            members = [m for m in client.care_team.all() if m.team_role == "primary_therapist"]
+        return members[0].user if members else None
+
+
+class ClientPage(Schema):
+    count: int
+    items: list[ClientOut]
+
+
+class ClientCreateIn(Schema):
+    identifier: str
+    given_name: str
+    family_name: str
+    preferred_name: str = ""
+    date_of_birth: dt.date
+    sex_at_birth: str
+    gender_identity: str = ""
+    pronouns: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    site_id: int
+    status: str = "referred"
+    status_since: dt.date | None = Field(None, description="Defaults to today.")
+    primary_substances: list[str] = []
+    co_occurring_conditions: list[str] = []
+    primary_therapist_id: int
+
+
+class ClientUpdateIn(Schema):
+    identifier: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    preferred_name: str | None = None
+    date_of_birth: dt.date | None = None
+    sex_at_birth: str | None = None
+    gender_identity: str | None = None
+    pronouns: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    site_id: int | None = None
+    status: str | None = None
+    status_since: dt.date | None = None
+    primary_substances: list[str] | None = None
+    co_occurring_conditions: list[str] | None = None
+
+
+class CareTeamMemberOut(Schema):
+    id: int
+    user: StaffRef
+    team_role: str
+    added_at: dt.datetime
+
+
+class CareTeamMemberIn(Schema):
+    user_id: int
+    team_role: str
+
+
+class CareTeamMemberUpdateIn(Schema):
+    team_role: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    relationship_type: str
+    phone: str
+    email: str
+    is_support_contact: bool
+    notes: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PersonIn(Schema):
+    name: str
+    relationship_type: str
+    phone: str = ""
+    email: str = ""
+    is_support_contact: bool = False
+    notes: str = ""
+
+
+class PersonUpdateIn(Schema):
+    name: str | None = None
+    relationship_type: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    is_support_contact: bool | None = None
+    notes: str | None = None

@@ -1,0 +1,50 @@
+"""Read-only queries shared by the pages and the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
+
+from iptcare.clients.models import CareTeamMember, Client, ClientStatus, TeamRole
+
+if TYPE_CHECKING:
+    from iptcare.accounts.models import User
+
+SORTS = {
+    "name": (gettext_lazy("Name"), ["family_name", "given_name", "id"]),
+    "identifier": (gettext_lazy("Identifier"), ["identifier", "id"]),
+    "status": (gettext_lazy("Status"), ["status", "family_name", "given_name", "id"]),
+    "recent": (gettext_lazy("Recently updated"), ["-updated_at", "-id"]),
+}
+
+
+def caseload_queryset(
+    user: User, *, query: str = "", status: str = "", site: str | int = "", sort: str = "name"
+) -> QuerySet[Client]:
+    """The caseload: visible clients, the user's own first, with the primary therapist in one extra query."""
+    clients = (
+        Client.objects.visible_to(user)
+        .select_related("site")
+        .annotate(is_mine=Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), user=user)))
+        .prefetch_related(
+            Prefetch(
+                "care_team",
+                queryset=CareTeamMember.objects.filter(team_role=TeamRole.PRIMARY_THERAPIST).select_related("user"),
+                to_attr="primary_members",
+            )
+        )
+    )
+    if query:
+        clients = clients.filter(
+            Q(given_name__icontains=query)
+            | Q(family_name__icontains=query)
+            | Q(preferred_name__icontains=query)
+            | Q(identifier__icontains=query)
+        )
+    if status in ClientStatus.values:
+        clients = clients.filter(status=status)
+    if str(site).isdigit():
+        clients = clients.filter(site_id=int(site))
+    return clients.order_by("-is_mine", *SORTS.get(sort, SORTS["name"])[1])

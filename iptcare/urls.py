@@ -1,0 +1,84 @@
+"""URL map. Stable addresses: /accounts/login/, /clients/, /api/v1/ (see PRODUCT.md §3)."""
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import path
+
+from iptcare.accounts import staff_views
+from iptcare.accounts import views as account_views
+from iptcare.api import api
+from iptcare.audit import views as audit_views
+from iptcare.clients import views as client_views
+
+urlpatterns = [
+    path("", lambda request: redirect("caseload"), name="home"),
+    # Signing in and the account itself.
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/setup/", account_views.totp_setup, name="totp_setup"),
+    path("accounts/2fa/verify/", account_views.totp_verify, name="totp_verify"),
+    path("accounts/2fa/remove/", account_views.totp_remove, name="totp_remove"),
+    path("accounts/settings/", account_views.account_settings, name="account_settings"),
+    path("accounts/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
+    path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url="/accounts/password/reset/complete/",
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/invite/<uidb64>/<token>/",
+        account_views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path(
+        "accounts/invite/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/invitation_done.html"),
+        name="invitation_done",
+    ),
+    # Clients.
+    path("clients/", client_views.caseload, name="caseload"),
+    path("clients/new/", client_views.client_create, name="client_create"),
+    path("clients/<int:client_id>/", client_views.client_detail, name="client_detail"),
+    path("clients/<int:client_id>/edit/", client_views.client_edit, name="client_edit"),
+    path("clients/<int:client_id>/care-team/", client_views.care_team, name="care_team"),
+    path(
+        "clients/<int:client_id>/care-team/<int:member_id>/",
+        client_views.care_team_member_edit,
+        name="care_team_member_edit",
+    ),
+    path(
+        "clients/<int:client_id>/care-team/<int:member_id>/remove/",
+        client_views.care_team_member_remove,
+        name="care_team_member_remove",
+    ),
+    path("clients/<int:client_id>/people/new/", client_views.person_create, name="person_create"),
+    path("clients/<int:client_id>/people/<int:person_id>/", client_views.person_edit, name="person_edit"),
+    # The organization admin's pages.
+    path("manage/staff/", staff_views.staff_list, name="staff_list"),
+    path("manage/staff/invite/", staff_views.staff_invite, name="staff_invite"),
+    path("manage/staff/<int:user_id>/", staff_views.staff_edit, name="staff_edit"),
+    path("manage/staff/<int:user_id>/deactivate/", staff_views.staff_deactivate, name="staff_deactivate"),
+    path("manage/staff/<int:user_id>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
+    path("manage/sites/", staff_views.site_list, name="site_list"),
+    path("manage/sites/new/", staff_views.site_edit, name="site_create"),
+    path("manage/sites/<int:site_id>/", staff_views.site_edit, name="site_edit"),
+    path("manage/audit/", audit_views.audit_list, name="audit_list"),
+    path("manage/audit/export.csv", audit_views.audit_csv, name="audit_csv"),
+    # The JSON API and its schema at /api/v1/openapi.json.
+    path("api/v1/", api.urls),
+]
