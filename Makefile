@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= demo-clinic-2026
 PYTEST_ARGS ?=
 
-.PHONY: run test install chromium lint format clean-data
+.PHONY: run test bench install chromium lint format clean-data
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: install chromium
 	$(BIN)/iptcare check --fail-level WARNING
 	$(BIN)/iptcare makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Time the busiest pages and API calls on a throwaway SQLite database (BENCH_CLIENTS=2000 by default).
+BENCH_CLIENTS ?= 2000
+bench: install
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	IPTCARE_DATA_DIR=$$dir DATABASE_URL= $(BIN)/iptcare migrate --noinput -v0 && \
+	IPTCARE_DATA_DIR=$$dir DATABASE_URL= $(BIN)/iptcare bench --clients $(BENCH_CLIENTS)
 
 # Browser tests drive Debian's chromium; install it when it is missing (the machine is root).
 chromium:

@@ -7,14 +7,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from iptcare.accounts.middleware import second_factor_step
 from iptcare.accounts.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
-    if user is not None and user.is_authenticated and user.organization_id and _past_second_factor(user):
+    pending = getattr(request, "second_factor_pending", True)
+    if user is not None and user.is_authenticated and user.organization_id and not pending:
         items.append((_("Caseload"), reverse("caseload")))
         if user.has_role(Role.ADMIN):
             items += [
@@ -24,8 +24,3 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ]
         items.append((_("My account"), reverse("account_settings")))
     return {"nav_items": items, "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES}
-
-
-def _past_second_factor(user) -> bool:
-    """No navigation while a code is still owed: those pages are the only ones open then."""
-    return user.is_verified() or second_factor_step(user) is None

@@ -60,12 +60,13 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not request.path.startswith(_OPEN_BEFORE_SECOND_FACTOR):
-            needed = second_factor_step(user)
-            if needed:
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": _("Give your second-factor code first.")}, status=401)
-                return redirect(f"{reverse(needed)}?{urlencode({'next': request.get_full_path()})}")
+        needed = second_factor_step(user) if user.is_authenticated and not user.is_verified() else None
+        # Kept for the page header, which shows no navigation while a code is still owed.
+        request.second_factor_pending = needed is not None
+        if needed and not request.path.startswith(_OPEN_BEFORE_SECOND_FACTOR):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Give your second-factor code first.")}, status=401)
+            return redirect(f"{reverse(needed)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 

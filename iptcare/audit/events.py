@@ -24,15 +24,11 @@ def record_event(
 ) -> AuditEvent:
     """Write one audit event. Call it inside the transaction of the change it records."""
     origin = current_origin()
-    if organization is None and client is not None:
-        organization = client.organization_id and client.organization
-    if organization is None and actor is not None and getattr(actor, "organization_id", None):
-        organization = actor.organization
     data = dict(extra or {})
     if changes:
         data["changes"] = changes
     return AuditEvent.objects.create(
-        organization=organization,
+        organization_id=_organization_id(organization, client, actor),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor_label or (actor.email if actor is not None else ""),
         client=client,
@@ -45,6 +41,15 @@ def record_event(
         reason=reason,
         extra=data,
     )
+
+
+def _organization_id(organization: Any, client: Any, actor: Any) -> int | None:
+    """The organization the event belongs to: given, else the client's, else the actor's (ids only, no query)."""
+    if organization is not None:
+        return organization.pk
+    if client is not None:
+        return client.organization_id
+    return getattr(actor, "organization_id", None)
 
 
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -44,10 +44,11 @@ class ClientOut(Schema):
 
     @staticmethod
     def resolve_primary_therapist(client) -> StaffRef | None:
-        members = getattr(client, "primary_members", None)
+        members = getattr(client, "primary_members", None)  # prefetched by list queries
         if members is None:
-            members = [m for m in client.care_team.all() if m.team_role == "primary_therapist"]
-        return members[0].user if members else None
+            members = client.care_team.filter(team_role="primary_therapist").select_related("user")
+        member = next(iter(members), None)
+        return member.user if member else None
 
 
 class ClientPage(Schema):
