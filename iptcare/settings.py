@@ -169,6 +169,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "iptcare.accounts.views.locked_out"
+# Sign-in ignores the case of the e-mail, so the failure count must too, or each spelling gets five more tries.
+AXES_USERNAME_CALLABLE = "iptcare.accounts.views.lockout_username"
 AXES_VERBOSE = False
 
 # Idle log-off (HIPAA automatic log-off); minutes without a request.

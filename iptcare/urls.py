@@ -2,11 +2,11 @@
 
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, re_path
 
 from iptcare.accounts import staff_views
 from iptcare.accounts import views as account_views
-from iptcare.api import api
+from iptcare.api import api, api_not_found
 from iptcare.audit import views as audit_views
 from iptcare.clients import views as client_views
 
@@ -74,6 +74,11 @@ urlpatterns = [
     path("manage/staff/<int:user_id>/", staff_views.staff_edit, name="staff_edit"),
     path("manage/staff/<int:user_id>/deactivate/", staff_views.staff_deactivate, name="staff_deactivate"),
     path("manage/staff/<int:user_id>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
+    path(
+        "manage/staff/<int:user_id>/resend-invitation/",
+        staff_views.staff_resend_invitation,
+        name="staff_resend_invitation",
+    ),
     path("manage/sites/", staff_views.site_list, name="site_list"),
     path("manage/sites/new/", staff_views.site_edit, name="site_create"),
     path("manage/sites/<int:site_id>/", staff_views.site_edit, name="site_edit"),
@@ -81,4 +86,6 @@ urlpatterns = [
     path("manage/audit/export.csv", audit_views.audit_csv, name="audit_csv"),
     # The JSON API and its schema at /api/v1/openapi.json.
     path("api/v1/", api.urls),
+    # Anything else under /api/ answers in the API's JSON error shape, not with an HTML page.
+    re_path(r"^api/", api_not_found),
 ]

@@ -75,8 +75,13 @@ class World:
 def check_list(w: World, user: User, channel: str) -> bool:
     if channel == "page":
         response = sign_in(user).get("/clients/", {"q": w.fern.identifier})
-        assert response.status_code in (200, 403)
-        return response.status_code == 200 and f"/clients/{w.fern.pk}/" in response.content.decode()
+        assert response.status_code == 200
+        listed = w.fern in response.context["page"].object_list
+        # The row links to the record only for those who may open it.
+        assert (f'href="/clients/{w.fern.pk}/"' in response.content.decode()) == (
+            listed and Client.objects.openable_by(user).filter(pk=w.fern.pk).exists()
+        )
+        return listed
     response = HttpClient().get("/api/v1/clients/", {"limit": 100}, **bearer(user))
     assert response.status_code == 200
     return w.fern.pk in [item["id"] for item in response.json()["items"]]

@@ -482,13 +482,17 @@ def test_it_refuses_moving_a_client_to_another_organizations_site(alice, fern, s
 
 
 @pytest.mark.django_db
-def test_it_ignores_fields_that_are_not_part_of_the_api(north, south, alice, fern):
-    response = call("PATCH", f"{API}{fern.pk}", alice, {"organization_id": south.pk, "pronouns": "they/them"})
+def test_it_refuses_fields_that_are_not_part_of_the_api(north, south, alice, fern):
+    # A read-only field ("site" as read) or another organization's id must not pass silently.
+    response = call(
+        "PATCH", f"{API}{fern.pk}", alice, {"organization_id": south.pk, "site": 1, "pronouns": "they/them"}
+    )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"organization_id", "site"}
     stored = Client.objects.get(pk=fern.pk)
     assert stored.organization_id == north.pk
-    assert stored.pronouns == "they/them"
+    assert stored.pronouns == ""
 
 
 @pytest.mark.django_db
@@ -510,7 +514,9 @@ def test_it_lists_the_care_team(alice, cody, pia, dora, fern):
     response = call("GET", f"{API}{fern.pk}/care-team", alice)
 
     assert response.status_code == 200
-    members = {m["user"]["id"]: m["team_role"] for m in response.json()}
+    assert response.json()["count"] == 4
+    assert response.json()["items"][0]["team_role"] == "primary_therapist"
+    members = {m["user"]["id"]: m["team_role"] for m in response.json()["items"]}
     assert members == {
         alice.pk: "primary_therapist",
         cody.pk: "counsellor",
@@ -580,16 +586,41 @@ def test_it_demotes_the_old_primary_when_naming_a_new_one(alice, cody, fern):
 
 
 @pytest.mark.django_db
-def test_it_demotes_the_old_primary_when_adding_a_new_one(alice, tom, fern):
+def test_it_never_replaces_the_primary_as_a_side_effect_of_adding_someone(alice, tom, fern):
     response = call("POST", f"{API}{fern.pk}/care-team", alice, {"user_id": tom.pk, "team_role": "primary_therapist"})
 
-    assert response.status_code == 201
+    assert response.status_code == 422
+    assert "team_role" in response.json()["errors"]
     roles = dict(CareTeamMember.objects.filter(client=fern).values_list("user_id", "team_role"))
-    assert roles[tom.pk] == TeamRole.PRIMARY_THERAPIST
+    assert tom.pk not in roles
+    assert roles[alice.pk] == TeamRole.PRIMARY_THERAPIST
+
+
+@pytest.mark.django_db
+def test_it_names_a_new_primary_by_changing_a_members_role(alice, cody, fern):
+    member = CareTeamMember.objects.get(client=fern, user=cody)
+
+    response = call("PATCH", f"{API}{fern.pk}/care-team/{member.pk}", alice, {"team_role": "primary_therapist"})
+
+    assert response.status_code == 200
+    roles = dict(CareTeamMember.objects.filter(client=fern).values_list("user_id", "team_role"))
+    assert roles[cody.pk] == TeamRole.PRIMARY_THERAPIST
+    # Alice is a therapist, so she stays on the team as one.
     assert roles[alice.pk] == TeamRole.THERAPIST
-    demoted = last_event(EventType.CARE_TEAM_MEMBER_UPDATED)
-    assert demoted.extra["changes"] == {"team_role": ["primary_therapist", "therapist"]}
-    assert last_event(EventType.CARE_TEAM_MEMBER_ADDED).extra["team_role"] == "primary_therapist"
+    demoted = AuditEvent.objects.filter(event_type=EventType.CARE_TEAM_MEMBER_UPDATED).order_by("id").first()
+    assert demoted.extra == {"member": alice.email, "changes": {"team_role": ["primary_therapist", "therapist"]}}
+
+
+@pytest.mark.django_db
+def test_it_reads_one_care_team_member_and_hides_other_clients_members(alice, north, north_site, tom, fern):
+    member = CareTeamMember.objects.get(client=fern, user=alice)
+    response = call("GET", f"{API}{fern.pk}/care-team/{member.pk}", alice)
+    assert response.status_code == 200
+    assert response.json()["user"]["email"] == alice.email
+
+    other = make_client(north, north_site, primary=tom)
+    others_member = CareTeamMember.objects.get(client=other)
+    assert call("GET", f"{API}{fern.pk}/care-team/{others_member.pk}", alice).status_code == 404
 
 
 @pytest.mark.django_db
@@ -661,8 +692,11 @@ def test_it_lists_the_people(alice, fern):
     response = call("GET", f"{API}{fern.pk}/people", alice)
 
     assert response.status_code == 200
-    assert [p["name"] for p in response.json()] == ["Anna", "Big sister"]
-    assert response.json()[1]["phone"] == "555 010 1234"
+    assert response.json()["count"] == 2
+    assert [p["name"] for p in response.json()["items"]] == ["Anna", "Big sister"]
+    assert response.json()["items"][1]["phone"] == "555 010 1234"
+    second_page = call("GET", f"{API}{fern.pk}/people?limit=1&offset=1", alice).json()
+    assert (second_page["count"], [p["name"] for p in second_page["items"]]) == (2, ["Big sister"])
     event = last_event(EventType.PEOPLE_VIEWED)
     assert (event.actor_id, event.client_id, event.channel) == (alice.pk, fern.pk, "api")
 
@@ -984,3 +1018,12 @@ def test_it_publishes_an_openapi_schema():
     assert "/api/v1/clients/{client_id}" in paths
     assert {"get", "post"} <= set(paths["/api/v1/clients/"])
     assert {"get", "patch"} <= set(paths["/api/v1/clients/{client_id}"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/clients/5/", "/api/v1/nothing-here", "/api/v2/clients/"])
+def test_it_answers_unknown_api_paths_in_the_api_error_shape(alice, path):
+    response = HttpClient().get(path, **bearer(alice))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

@@ -435,3 +435,15 @@ def test_it_keeps_clients_and_events_apart_between_organizations(south, south_si
 
     assert [e.pk for e in rows] == [theirs.pk]
     assert Client.objects.filter(identifier="N-0001").count() == 2
+
+
+@pytest.mark.django_db
+def test_it_shows_what_changed_in_words_on_the_audit_page(eve, alice, fern):
+    from iptcare.clients.actions import do_update_client
+
+    do_update_client(fern, {"pronouns": "she/they"}, acting_user=alice)
+    html = sign_in(eve).get("/manage/audit/", {"client": fern.identifier}).content.decode()
+
+    assert f"Client #{fern.pk}" in html
+    assert "<strong>pronouns</strong>:" in html
+    assert "she/they" in html

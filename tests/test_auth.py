@@ -89,6 +89,21 @@ def test_it_locks_an_account_after_five_failures_and_says_so(alice: User) -> Non
     assert AuditEvent.objects.filter(event_type=EventType.LOCKED_OUT, actor_label=alice.email).exists()
 
 
+def test_it_counts_failures_whatever_the_case_of_the_e_mail(alice: User) -> None:
+    http = HttpClient()
+    for spelling in (
+        "alice@north.test",
+        "ALICE@north.test",
+        "Alice@North.test",
+        " alice@north.TEST",
+        "aLiCe@north.test",
+    ):
+        http.post("/accounts/login/", {"username": spelling, "password": "wrong wrong wrong"})
+    response = http.post("/accounts/login/", {"username": "ALICE@NORTH.TEST", "password": PASSWORD})
+    assert response.status_code == 429
+    assert http.get("/clients/").status_code == 302
+
+
 def test_it_signs_out_after_the_idle_timeout(alice: User, settings) -> None:
     settings.IDLE_TIMEOUT_MINUTES = 15
     http = sign_in(alice)
@@ -152,6 +167,7 @@ def test_it_asks_for_the_code_after_the_password_when_a_device_is_set_up(alice: 
 
     ok = http.post("/accounts/2fa/verify/?next=/clients/", {"code": current_code(device)})
     assert ok.status_code == 302
+    assert AuditEvent.objects.filter(event_type=EventType.TOTP_VERIFIED, actor=alice).count() == 1
     assert http.get("/clients/").status_code == 200
 
 
@@ -194,7 +210,8 @@ def test_it_logs_out_on_post_and_audits_it(alice: User) -> None:
 
 def test_it_creates_shows_once_and_revokes_a_token_on_the_settings_page(alice: User) -> None:
     http = sign_in(alice)
-    response = http.post("/accounts/settings/", {"name": "reporting", "expires_in_days": "30"})
+    response = http.post("/accounts/settings/", {"name": "reporting", "expires_in_days": "30"}, follow=True)
+    assert response.redirect_chain == [("/accounts/settings/", 302)]
     raw = re.search(r"ipt_[A-Za-z0-9_-]{20,}", response.content.decode()).group(0)
     token = alice.api_tokens.get()
     assert token.token_digest == token.digest(raw)

@@ -338,3 +338,85 @@ def test_it_shows_the_navigation_to_staff_without_a_second_factor(alice: User, e
     assert 'href="/clients/"' in therapist_page
     assert 'href="/manage/staff/"' not in therapist_page
     assert 'href="/manage/staff/"' in sign_in(eve).get("/clients/").content.decode()
+
+
+class TestRoundTwoFixes:
+    """Behaviour from the first newcomer trial: each of these was once wrong."""
+
+    def test_it_finds_a_client_by_full_name(self, fern: Client, alice: User) -> None:
+        found = sign_in(alice).get("/clients/", {"q": "fern fairweather"}).context["page"].object_list
+        assert list(found) == [fern]
+
+    def test_it_tells_a_new_clinician_their_caseload_is_empty_rather_than_filtered(self, tom: User) -> None:
+        html = sign_in(tom).get("/clients/").content.decode()
+        assert "You have no clients yet" in html
+        assert "No clients match" not in html
+
+    def test_it_lists_but_does_not_link_records_a_director_may_not_open(self, fern: Client, dan: User) -> None:
+        html = sign_in(dan).get("/clients/").content.decode()
+        assert "Fern Fairweather" in html
+        assert f'href="/clients/{fern.pk}/"' not in html
+        assert "not on your care team" in html
+
+    def test_it_audits_a_refused_record_naming_the_client_only_within_the_organization(
+        self, fern: Client, tom: User, carol: User
+    ) -> None:
+        sign_in(tom).get(f"/clients/{fern.pk}/")
+        sign_in(carol).get(f"/clients/{fern.pk}/")
+        refused = {e.actor: e for e in AuditEvent.objects.filter(event_type=EventType.CLIENT_ACCESS_REFUSED)}
+        assert refused[tom].client == fern
+        assert refused[carol].client is None
+        assert refused[carol].organization_id == carol.organization_id
+        assert refused[carol].extra["requested_client_id"] == str(fern.pk)
+
+    def test_it_never_offers_primary_therapist_when_adding_to_the_team(
+        self, fern: Client, alice: User, tom: User
+    ) -> None:
+        http = sign_in(alice)
+        choices = dict(http.get(f"/clients/{fern.pk}/care-team/").context["form"].fields["team_role"].choices)
+        assert "primary_therapist" not in choices
+        assert choices[""] == "Choose a role"
+        http.post(f"/clients/{fern.pk}/care-team/", {"user": tom.pk, "team_role": "primary_therapist"})
+        assert not CareTeamMember.objects.filter(client=fern, user=tom).exists()
+        assert CareTeamMember.objects.get(client=fern, team_role="primary_therapist").user == alice
+
+    def test_it_keeps_a_demoted_counsellor_a_counsellor(self, fern: Client, alice: User, cody: User) -> None:
+        http = sign_in(alice)
+        cody_member = CareTeamMember.objects.get(client=fern, user=cody)
+        alice_member = CareTeamMember.objects.get(client=fern, user=alice)
+        http.post(f"/clients/{fern.pk}/care-team/{cody_member.pk}/", {"team_role": "primary_therapist"})
+        response = http.post(
+            f"/clients/{fern.pk}/care-team/{alice_member.pk}/", {"team_role": "primary_therapist"}, follow=True
+        )
+        assert "Alice Ashby is now primary therapist on the team." in response.content.decode()
+        assert CareTeamMember.objects.get(pk=cody_member.pk).team_role == "counsellor"
+
+    def test_it_shows_no_remove_button_for_the_primary_therapist(self, fern: Client, alice: User) -> None:
+        member = CareTeamMember.objects.get(client=fern, user=alice)
+        html = sign_in(alice).get(f"/clients/{fern.pk}/care-team/{member.pk}/remove/").content.decode()
+        assert "cannot be removed" in html
+        assert 'class="button danger"' not in html
+
+    def test_it_lists_the_team_primary_therapist_first(self, fern: Client, alice: User) -> None:
+        team = sign_in(alice).get(f"/clients/{fern.pk}/").context["care_team"]
+        assert [m.team_role for m in team] == ["primary_therapist", "counsellor", "physician", "physician"]
+
+    def test_it_refuses_a_status_date_before_birth(self, fern: Client, alice: User) -> None:
+        response = sign_in(alice).post(f"/clients/{fern.pk}/edit/", client_form_data(fern, status_since="1950-01-01"))
+        assert "before the date of birth" in " ".join(response.context["form"].errors["status_since"])
+        fern.refresh_from_db()
+        assert fern.status_since != dt.date(1950, 1, 1)
+
+    def test_it_corrects_the_date_of_the_current_status_without_adding_history(self, fern: Client, alice: User) -> None:
+        http = sign_in(alice)
+        http.post(f"/clients/{fern.pk}/edit/", client_form_data(fern, status="on_hold", status_since="2026-04-01"))
+        fern.refresh_from_db()
+        http.post(f"/clients/{fern.pk}/edit/", client_form_data(fern, status_since="2026-04-03"))
+        history = list(ClientStatusChange.objects.filter(client=fern).values_list("status", "effective_on"))
+        assert history == [("on_hold", dt.date(2026, 4, 3))]
+
+    def test_it_gives_one_message_for_an_invalid_support_contact_phone(self, fern: Client, alice: User) -> None:
+        data = {"name": "Neighbour", "relationship_type": "friend", "phone": "call me", "is_support_contact": "on"}
+        errors = sign_in(alice).post(f"/clients/{fern.pk}/people/new/", data).context["form"].errors
+        assert len(errors["phone"]) == 1
+        assert "7 to 15 digits" in errors["phone"][0]

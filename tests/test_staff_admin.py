@@ -142,3 +142,26 @@ def test_it_keeps_admin_pages_to_admins_of_the_organization(
     assert south_admin.get(f"/manage/staff/{tom.pk}/").status_code == 404
     assert south_admin.get(f"/manage/sites/{north_site.pk}/").status_code == 404
     assert tom.email not in south_admin.get("/manage/staff/").content.decode()
+
+
+def test_it_shows_pending_invitations_and_sends_them_again(eve: User, django_capture_on_commit_callbacks) -> None:
+    http = sign_in(eve)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(http)
+    nina = User.objects.get(email="nina@north.test")
+    assert "Invited" in http.get("/manage/staff/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        http.post(f"/manage/staff/{nina.pk}/resend-invitation/")
+    assert [m.to for m in mail.outbox] == [["nina@north.test"], ["nina@north.test"]]
+    assert AuditEvent.objects.filter(event_type=EventType.STAFF_INVITED, extra__resent=True).count() == 1
+
+
+def test_it_does_not_re_invite_someone_who_already_has_a_password(eve: User, tom: User) -> None:
+    sign_in(eve).post(f"/manage/staff/{tom.pk}/resend-invitation/")
+    assert mail.outbox == []
+
+
+def test_it_offers_no_deactivate_link_on_your_own_row(eve: User, tom: User) -> None:
+    html = sign_in(eve).get("/manage/staff/").content.decode()
+    assert f"/manage/staff/{tom.pk}/deactivate/" in html
+    assert f"/manage/staff/{eve.pk}/deactivate/" not in html

@@ -58,14 +58,27 @@ def do_invite_staff(
         obj=user,
         extra={"email": user.email, "roles": sorted(roles)},
     )
+    _send_invitation(user, base_url)
+    return user
+
+
+@transaction.atomic
+def do_resend_invitation(user: User, *, acting_user: User, base_url: str) -> User:
+    if user.has_usable_password() or not user.is_active:
+        raise ValidationError(_("Only active staff who have not yet chosen a password can be invited again."))
+    record_event(EventType.STAFF_INVITED, actor=acting_user, obj=user, extra={"email": user.email, "resent": True})
+    _send_invitation(user, base_url)
+    return user
+
+
+def _send_invitation(user: User, base_url: str) -> None:
     link = base_url + invitation_path(user)
     message = render_to_string(
-        "accounts/email/invitation.txt", {"user": user, "organization": organization, "link": link}
+        "accounts/email/invitation.txt", {"user": user, "organization": user.organization, "link": link}
     )
     transaction.on_commit(
         lambda: send_mail(_("You are invited to iptcare"), message, None, [user.email], fail_silently=False)
     )
-    return user
 
 
 @transaction.atomic

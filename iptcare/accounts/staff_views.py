@@ -15,6 +15,7 @@ from iptcare.accounts.actions import (
     do_deactivate_staff,
     do_invite_staff,
     do_reactivate_staff,
+    do_resend_invitation,
     do_save_site,
     do_update_staff,
 )
@@ -123,6 +124,19 @@ def staff_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     staff = access_staff_by_id(request.user, user_id)
     do_reactivate_staff(staff, acting_user=request.user)
     messages.success(request, _("%(name)s can sign in again.") % {"name": staff.full_name})
+    return redirect("staff_list")
+
+
+@require_admin
+@require_POST
+def staff_resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
+    staff = access_staff_by_id(request.user, user_id)
+    try:
+        do_resend_invitation(staff, acting_user=request.user, base_url=request.build_absolute_uri("/")[:-1])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": staff.email})
     return redirect("staff_list")
 
 

@@ -26,6 +26,8 @@ from iptcare.accounts.models import PersonalAccessToken
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 
+NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
+
 
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
@@ -39,6 +41,12 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None, crede
     form = EmailAuthenticationForm(request)
     context = {"form": form, "locked_out": True, "cooloff_minutes": minutes}
     return render(request, "accounts/login.html", context, status=429)
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The account a sign-in attempt is counted against: the e-mail as stored (trimmed, lower case)."""
+    source = credentials if credentials else request.POST
+    return str(source.get("username") or "").strip().lower()
 
 
 def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
@@ -93,6 +101,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
             allowed, _info = device.verify_is_allowed()
             if allowed and device.verify_token(form.cleaned_data["code"]):
                 otp_login(request, device)
+                record_event(EventType.TOTP_VERIFIED, actor=user)
                 return redirect(_safe_next(request))
         record_event(EventType.TOTP_FAILED, actor=user)
         form.add_error(
@@ -121,12 +130,14 @@ def totp_remove(request: HttpRequest) -> HttpResponse:
 def account_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = TokenCreateForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = do_create_token(
+        _token, raw = do_create_token(
             user, name=form.cleaned_data["name"], expires_at=form.expires_at(), acting_user=user
         )
-        form = TokenCreateForm()
+        # Shown once on the next page, then gone: a reload neither shows it again nor makes another token.
+        request.session[NEW_TOKEN_SESSION_KEY] = raw
+        return redirect("account_settings")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     context = {
         "form": form,
         "new_token": new_token,

@@ -1,15 +1,19 @@
 """The append-only audit trail: who read or changed what, about which client, when and from where."""
 
+from typing import Any
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
 class EventType(models.IntegerChoices):
     """Grouped by hundreds so that a range filter finds a whole family (1xx = sign-in, 2xx = clients, …)."""
 
-    LOGIN = 101, _("Signed in")
+    LOGIN = 101, _("Signed in (password accepted)")
     LOGIN_FAILED = 102, _("Sign-in failed")
     LOGOUT = 103, _("Signed out")
     IDLE_LOGOUT = 104, _("Signed out after inactivity")
@@ -19,11 +23,14 @@ class EventType(models.IntegerChoices):
     TOTP_ENABLED = 110, _("Second factor enabled")
     TOTP_DISABLED = 111, _("Second factor removed")
     TOTP_FAILED = 112, _("Second factor code rejected")
+    TOTP_VERIFIED = 113, _("Second factor code accepted")
 
     CLIENT_LIST_VIEWED = 200, _("Client list viewed")
     CLIENT_VIEWED = 201, _("Client record viewed")
     CLIENT_CREATED = 202, _("Client created")
     CLIENT_UPDATED = 203, _("Client updated")
+    # A request for a record the person may not open (or that does not exist): answered 404, kept here.
+    CLIENT_ACCESS_REFUSED = 204, _("Client record refused")
 
     CARE_TEAM_VIEWED = 300, _("Care team viewed")
     CARE_TEAM_MEMBER_ADDED = 301, _("Care team member added")
@@ -84,3 +91,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_event_type_display()}"
+
+    @property
+    def object_label(self) -> str:
+        """The record acted on, as a person reads it ("Care team member #65")."""
+        if not self.object_type:
+            return ""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return f"{self.object_type} #{self.object_id}"
+        return f"{capfirst(model._meta.verbose_name)} #{self.object_id}"
+
+    @property
+    def change_list(self) -> list[tuple[str, Any, Any]]:
+        """(field, old, new) for each recorded change."""
+        changes = self.extra.get("changes", {}) if isinstance(self.extra, dict) else {}
+        return [(field.replace("_", " "), values[0], values[1]) for field, values in changes.items()]

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 
 from iptcare.accounts.models import Role
+from iptcare.audit.events import record_event
+from iptcare.audit.models import EventType
 from iptcare.clients.models import CareTeamMember, Client, Person
 
 if TYPE_CHECKING:
@@ -26,7 +28,26 @@ def access_client_by_id(user: User, client_id: int, *, write: bool = False) -> C
     try:
         return Client.objects.openable_by(user, write=write).select_related("site").get(pk=client_id)
     except (Client.DoesNotExist, ValueError, TypeError):
+        _record_refusal(user, client_id, write=write)
         raise Http404("No client found.") from None
+
+
+def _record_refusal(user: User, client_id: object, *, write: bool) -> None:
+    """Refusals are audited, so probing for records leaves a trace. The event names the client only when
+    it belongs to the person's own organization; another organization's records are never linked."""
+    if not (user.is_authenticated and user.organization_id):
+        return
+    own = (
+        Client.objects.filter(organization_id=user.organization_id, pk=client_id).first()
+        if str(client_id).isdigit()
+        else None
+    )
+    record_event(
+        EventType.CLIENT_ACCESS_REFUSED,
+        actor=user,
+        client=own,
+        extra={"requested_client_id": str(client_id)[:20], "write": write},
+    )
 
 
 def access_person_by_id(user: User, client_id: int, person_id: int, *, write: bool = False) -> Person:

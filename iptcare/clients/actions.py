@@ -54,6 +54,10 @@ _TEAM_ROLE_FOR_STAFF_ROLE = {
 }
 
 
+def _team_role_for(user: User) -> TeamRole | None:
+    return next((team_role for role, team_role in _TEAM_ROLE_FOR_STAFF_ROLE.items() if role in user.roles), None)
+
+
 def _values(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, f"{name}_id" if name == "site" else name) for name in fields}
 
@@ -69,9 +73,7 @@ def do_create_client(
         client=client, status=client.status, effective_on=client.status_since, changed_by=acting_user
     )
     CareTeamMember.objects.create(client=client, user=primary_therapist, team_role=TeamRole.PRIMARY_THERAPIST)
-    creator_role = next(
-        (_TEAM_ROLE_FOR_STAFF_ROLE[r] for r in _TEAM_ROLE_FOR_STAFF_ROLE if r in acting_user.roles), None
-    )
+    creator_role = _team_role_for(acting_user)
     # A clinician who opens a record joins its care team; an admin doing intake does not.
     if creator_role and acting_user.pk != primary_therapist.pk:
         CareTeamMember.objects.create(client=client, user=acting_user, team_role=creator_role)
@@ -98,10 +100,16 @@ def do_update_client(client: Client, data: dict[str, Any], *, acting_user: User)
         return client
     client.updated_at = timezone.now()
     client.save(update_fields=[*(f for f in CLIENT_FIELDS if f in changes), "updated_at"])
-    if "status" in changes or "status_since" in changes:
+    if "status" in changes:
         ClientStatusChange.objects.create(
             client=client, status=client.status, effective_on=client.status_since, changed_by=acting_user
         )
+    elif "status_since" in changes:
+        # Only the date of the current status was corrected: correct its history entry, do not add one.
+        latest = client.status_changes.order_by("-id").first()
+        if latest is not None and latest.status == client.status:
+            latest.effective_on = client.status_since
+            latest.save(update_fields=["effective_on"])
     record_event(EventType.CLIENT_UPDATED, actor=acting_user, client=client, obj=client, changes=changes)
     return client
 
@@ -143,17 +151,22 @@ def do_change_care_team_role(member: CareTeamMember, team_role: str, *, acting_u
 
 def _demote_current_primary(client: Client, *, acting_user: User) -> None:
     """A client has one primary therapist: naming a new one makes the previous one a therapist."""
-    current = CareTeamMember.objects.filter(client=client, team_role=TeamRole.PRIMARY_THERAPIST).first()
+    current = (
+        CareTeamMember.objects.filter(client=client, team_role=TeamRole.PRIMARY_THERAPIST)
+        .select_related("user")
+        .first()
+    )
     if current is None:
         return
-    current.team_role = TeamRole.THERAPIST
+    # They stay on the team in their own profession's role: a counsellor becomes the team's counsellor.
+    current.team_role = _team_role_for(current.user) or TeamRole.THERAPIST
     current.save(update_fields=["team_role"])
     record_event(
         EventType.CARE_TEAM_MEMBER_UPDATED,
         actor=acting_user,
         client=client,
         obj=current,
-        changes={"team_role": [TeamRole.PRIMARY_THERAPIST.value, TeamRole.THERAPIST.value]},
+        changes={"team_role": [TeamRole.PRIMARY_THERAPIST.value, current.team_role]},
         extra={"member": current.user.email},
     )
 

@@ -34,6 +34,7 @@ from iptcare.clients.models import Client
 from iptcare.clients.schemas import (
     CareTeamMemberIn,
     CareTeamMemberOut,
+    CareTeamMemberPage,
     CareTeamMemberUpdateIn,
     ClientCreateIn,
     ClientOut,
@@ -41,17 +42,21 @@ from iptcare.clients.schemas import (
     ClientUpdateIn,
     PersonIn,
     PersonOut,
+    PersonPage,
     PersonUpdateIn,
 )
-from iptcare.clients.selectors import caseload_queryset
+from iptcare.clients.selectors import care_team_in_role_order, caseload_queryset
 from iptcare.lib.api_errors import FormInvalid, validate_form
 
 router = Router(tags=["clients"])
 
 
-class ClientListParams(Schema):
+class PageParams(Schema):
     limit: int = Field(25, ge=1, le=100, description="Page size, at most 100.")
     offset: int = Field(0, ge=0)
+
+
+class ClientListParams(PageParams):
     q: str = Field("", max_length=100, description="Search in names and identifiers.")
     status: str = ""
     site_id: int | None = None
@@ -62,10 +67,6 @@ def _renamed(data: dict[str, Any]) -> dict[str, Any]:
     """API field names to form field names."""
     renames = {"site_id": "site", "primary_therapist_id": "primary_therapist", "user_id": "user"}
     return {renames.get(k, k): v for k, v in data.items()}
-
-
-def _reload_client(user: Any, client_id: int) -> Client:
-    return access_client_by_id(user, client_id)
 
 
 @router.get("", response=ClientPage, summary="List the clients you can see")
@@ -114,14 +115,26 @@ def update_client(request: HttpRequest, client_id: int, payload: ClientUpdateIn)
     data = form_values(client, ClientForm) | _renamed(payload.dict(exclude_unset=True))
     cleaned = validate_form(ClientForm(data=data, instance=client, organization=client.organization))
     actions.do_update_client(client, cleaned, acting_user=request.user)
-    return _reload_client(request.user, client_id)
+    return access_client_by_id(request.user, client_id)
 
 
-@router.get("{client_id}/care-team", response=list[CareTeamMemberOut], summary="List the care team")
-def list_care_team(request: HttpRequest, client_id: int) -> list:
+def _page(items: list, params: PageParams) -> dict[str, Any]:
+    return {"count": len(items), "items": items[params.offset : params.offset + params.limit]}
+
+
+@router.get("{client_id}/care-team", response=CareTeamMemberPage, summary="List the care team")
+def list_care_team(request: HttpRequest, client_id: int, params: Query[PageParams]) -> dict[str, Any]:
     client = access_client_by_id(request.user, client_id)
     actions.record_client_read(EventType.CARE_TEAM_VIEWED, client, acting_user=request.user)
-    return list(client.care_team.select_related("user").order_by("team_role", "user__full_name"))
+    # A care team is a handful of people: order it in Python the way people read it, then page it.
+    return _page(care_team_in_role_order(client), params)
+
+
+@router.get("{client_id}/care-team/{member_id}", response=CareTeamMemberOut, summary="Read one care team member")
+def read_care_team_member(request: HttpRequest, client_id: int, member_id: int) -> Any:
+    member = access_care_team_member_by_id(request.user, client_id, member_id)
+    record_event(EventType.CARE_TEAM_VIEWED, actor=request.user, client=member.client, obj=member)
+    return member
 
 
 @router.post("{client_id}/care-team", response={201: CareTeamMemberOut}, summary="Add a care team member")
@@ -155,11 +168,12 @@ def remove_care_team_member(request: HttpRequest, client_id: int, member_id: int
     return Status(204, None)
 
 
-@router.get("{client_id}/people", response=list[PersonOut], summary="List the people in the client's life")
-def list_people(request: HttpRequest, client_id: int) -> list:
+@router.get("{client_id}/people", response=PersonPage, summary="List the people in the client's life")
+def list_people(request: HttpRequest, client_id: int, params: Query[PageParams]) -> dict[str, Any]:
     client = access_client_by_id(request.user, client_id)
     actions.record_client_read(EventType.PEOPLE_VIEWED, client, acting_user=request.user)
-    return list(client.people.order_by("name"))
+    people = client.people.order_by("name", "id")
+    return {"count": people.count(), "items": list(people[params.offset : params.offset + params.limit])}
 
 
 @router.post("{client_id}/people", response={201: PersonOut}, summary="Add a person")

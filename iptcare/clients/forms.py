@@ -111,6 +111,13 @@ class ClientForm(forms.ModelForm):
             raise forms.ValidationError(_("The status date cannot be in the future."))
         return since
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        born, since = cleaned.get("date_of_birth"), cleaned.get("status_since")
+        if born and since and since < born:
+            self.add_error("status_since", _("The status date cannot be before the date of birth."))
+        return cleaned
+
 
 class ClientCreateForm(ClientForm):
     primary_therapist = forms.ModelChoiceField(
@@ -129,21 +136,20 @@ class ClientCreateForm(ClientForm):
 
 
 class CareTeamMemberForm(forms.Form):
+    """Adds someone to the team. Naming a new primary therapist is a deliberate "Change role" of a member,
+    never a side effect of adding someone."""
+
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
-    team_role = forms.ChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
+    team_role = forms.ChoiceField(
+        label=_("Role on the team"),
+        choices=[("", _("Choose a role")), *[c for c in TeamRole.choices if c[0] != TeamRole.PRIMARY_THERAPIST]],
+    )
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.client = client
         on_team = CareTeamMember.objects.filter(client=client).values("user_id")
         self.fields["user"].queryset = staff_with_roles(client.organization, CARE_TEAM_ROLES).exclude(pk__in=on_team)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        user, team_role = cleaned.get("user"), cleaned.get("team_role")
-        if user and team_role == TeamRole.PRIMARY_THERAPIST and not user.has_role(*PRIMARY_THERAPIST_ROLES):
-            self.add_error("team_role", _("The primary therapist must be a therapist or a counsellor."))
-        return cleaned
 
 
 class CareTeamRoleForm(forms.Form):
@@ -189,7 +195,14 @@ class PersonForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("is_support_contact") and not (cleaned.get("phone") or cleaned.get("email")):
+        # Only when both fields are otherwise valid: an invalid number already has its own message.
+        reachable = cleaned.get("phone") or cleaned.get("email")
+        if (
+            cleaned.get("is_support_contact")
+            and not reachable
+            and not self.has_error("phone")
+            and not self.has_error("email")
+        ):
             self.add_error("phone", _("A support contact needs a phone number or an e-mail address."))
         return cleaned
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
+
+
+class StrictInput(Schema):
+    """Input that names an unknown field is refused, so a misspelt or read-only field never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class SiteRef(Schema):
@@ -56,7 +62,7 @@ class ClientPage(Schema):
     items: list[ClientOut]
 
 
-class ClientCreateIn(Schema):
+class ClientCreateIn(StrictInput):
     identifier: str
     given_name: str
     family_name: str
@@ -76,7 +82,7 @@ class ClientCreateIn(Schema):
     primary_therapist_id: int
 
 
-class ClientUpdateIn(Schema):
+class ClientUpdateIn(StrictInput):
     identifier: str | None = None
     given_name: str | None = None
     family_name: str | None = None
@@ -102,12 +108,17 @@ class CareTeamMemberOut(Schema):
     added_at: dt.datetime
 
 
-class CareTeamMemberIn(Schema):
+class CareTeamMemberPage(Schema):
+    count: int
+    items: list[CareTeamMemberOut]
+
+
+class CareTeamMemberIn(StrictInput):
     user_id: int
     team_role: str
 
 
-class CareTeamMemberUpdateIn(Schema):
+class CareTeamMemberUpdateIn(StrictInput):
     team_role: str
 
 
@@ -123,7 +134,12 @@ class PersonOut(Schema):
     updated_at: dt.datetime
 
 
-class PersonIn(Schema):
+class PersonPage(Schema):
+    count: int
+    items: list[PersonOut]
+
+
+class PersonIn(StrictInput):
     name: str
     relationship_type: str
     phone: str = ""
@@ -132,7 +148,7 @@ class PersonIn(Schema):
     notes: str = ""
 
 
-class PersonUpdateIn(Schema):
+class PersonUpdateIn(StrictInput):
     name: str | None = None
     relationship_type: str | None = None
     phone: str | None = None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
-from iptcare.clients.models import CareTeamMember, Client, ClientStatus, TeamRole
+from iptcare.clients.models import CareTeamMember, Client, ClientStatus, TeamRole, on_care_team_of, team_user_ids
 
 if TYPE_CHECKING:
     from iptcare.accounts.models import User
@@ -23,11 +23,17 @@ SORTS = {
 def caseload_queryset(
     user: User, *, query: str = "", status: str = "", site: str | int = "", sort: str = "name"
 ) -> QuerySet[Client]:
-    """The caseload: visible clients, the user's own first, with the primary therapist in one extra query."""
+    """The caseload: visible clients, the user's own first, with the primary therapist in one extra query.
+
+    `can_open` says whether the record itself may be opened: directors and admins list clients they may not open.
+    """
     clients = (
         Client.objects.visible_to(user)
         .select_related("site")
-        .annotate(is_mine=Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), user=user)))
+        .annotate(
+            is_mine=Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), user=user)),
+            can_open=on_care_team_of(team_user_ids(user)),
+        )
         .prefetch_related(
             Prefetch(
                 "care_team",
@@ -36,15 +42,23 @@ def caseload_queryset(
             )
         )
     )
-    if query:
+    # Every word must match a name or the identifier, so "Casey Ashgrove" finds Casey Ashgrove.
+    for word in query.split()[:5]:
         clients = clients.filter(
-            Q(given_name__icontains=query)
-            | Q(family_name__icontains=query)
-            | Q(preferred_name__icontains=query)
-            | Q(identifier__icontains=query)
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(identifier__icontains=word)
         )
     if status in ClientStatus.values:
         clients = clients.filter(status=status)
     if str(site).isdigit():
         clients = clients.filter(site_id=int(site))
     return clients.order_by("-is_mine", *SORTS.get(sort, SORTS["name"])[1])
+
+
+def care_team_in_role_order(client: Client) -> list[CareTeamMember]:
+    """The team as people read it: primary therapist first, then the other roles in their usual order."""
+    order = {role: index for index, role in enumerate(TeamRole.values)}
+    members = client.care_team.select_related("user")
+    return sorted(members, key=lambda m: (order.get(m.team_role, len(order)), m.user.full_name))

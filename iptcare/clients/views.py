@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from iptcare.accounts.access import require_staff
-from iptcare.accounts.models import Site
+from iptcare.accounts.models import ORGANIZATION_WIDE_ROLES, Site
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients import actions
 from iptcare.clients.access import (
+    CARE_TEAM_ROLES,
     access_care_team_member_by_id,
     access_client_by_id,
     access_person_by_id,
@@ -28,7 +29,7 @@ from iptcare.clients.forms import (
     PersonForm,
 )
 from iptcare.clients.models import Client, ClientStatus, Person, TeamRole
-from iptcare.clients.selectors import SORTS, caseload_queryset
+from iptcare.clients.selectors import SORTS, care_team_in_role_order, caseload_queryset
 from iptcare.lib.paging import paginate, query_without_page
 
 
@@ -58,6 +59,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "sites": Site.objects.filter(organization_id=user.organization_id),
         "page_query": query_without_page(request),
         "can_create": can_create_clients(user),
+        "lists_own_teams": not user.has_role(*ORGANIZATION_WIDE_ROLES) or user.has_role(*CARE_TEAM_ROLES),
     }
     return render(request, "clients/caseload.html", context)
 
@@ -66,7 +68,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access_client_by_id(request.user, client_id)
     actions.record_client_read(EventType.CLIENT_VIEWED, client, acting_user=request.user)
-    care_team = client.care_team.select_related("user").order_by("team_role", "user__full_name")
+    care_team = care_team_in_role_order(client)
     context = {
         "client": client,
         "care_team": care_team,
@@ -127,7 +129,7 @@ def care_team(request: HttpRequest, client_id: int) -> HttpResponse:
         return redirect("care_team", client_id=client.pk)
     if request.method == "GET":
         actions.record_client_read(EventType.CARE_TEAM_VIEWED, client, acting_user=request.user)
-    members = client.care_team.select_related("user").order_by("team_role", "user__full_name")
+    members = care_team_in_role_order(client)
     context = {"client": client, "members": members, "form": form, "team_roles": TeamRole.choices}
     return render(request, "clients/care_team.html", context)
 
@@ -138,7 +140,11 @@ def care_team_member_edit(request: HttpRequest, client_id: int, member_id: int) 
     form = CareTeamRoleForm(request.POST or None, member=member, initial={"team_role": member.team_role})
     if request.method == "POST" and form.is_valid():
         actions.do_change_care_team_role(member, form.cleaned_data["team_role"], acting_user=request.user)
-        messages.success(request, _("Changed %(name)s's role on the team.") % {"name": member.user.full_name})
+        messages.success(
+            request,
+            _("%(name)s is now %(role)s on the team.")
+            % {"name": member.user.full_name, "role": member.get_team_role_display().lower()},
+        )
         return redirect("care_team", client_id=client_id)
     return render(
         request,

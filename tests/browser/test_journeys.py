@@ -62,3 +62,13 @@ def test_it_tells_a_person_when_their_account_is_locked(page: Page, alice: User)
     expect(page.get_by_role("alert")).to_contain_text("locked")
     screenshot(page, "locked-out")
     expect(page.get_by_role("heading", name="Caseload")).to_have_count(0)
+
+
+def test_it_fits_a_360_pixel_phone_without_sideways_scrolling(page: Page, alice: User, fern: Client) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in_as(page, alice.email)
+    for path in ("/clients/", f"/clients/{fern.pk}/", f"/clients/{fern.pk}/care-team/", "/accounts/settings/"):
+        page.goto(path)
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 360, f"{path} is {page_width}px wide"
+    screenshot(page, "phone-settings")
