@@ -356,7 +356,7 @@ class TestRoundTwoFixes:
         html = sign_in(dan).get("/clients/").content.decode()
         assert "Fern Fairweather" in html
         assert f'href="/clients/{fern.pk}/"' not in html
-        assert "not on your care team" in html
+        assert "names without a link cannot be opened" in html
 
     def test_it_audits_a_refused_record_naming_the_client_only_within_the_organization(
         self, fern: Client, tom: User, carol: User
