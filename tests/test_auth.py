@@ -179,6 +179,18 @@ def test_it_lets_a_non_admin_turn_the_second_factor_off_but_not_an_admin(alice: 
     assert TOTPDevice.objects.filter(user=eve, confirmed=True).exists()
 
 
+def test_it_keeps_the_second_factor_when_only_the_password_was_given(alice: User) -> None:
+    TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    http = HttpClient()
+    http.post("/accounts/login/", {"username": alice.email, "password": PASSWORD})
+    response = http.post("/accounts/2fa/remove/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/verify/")
+    assert TOTPDevice.objects.filter(user=alice, confirmed=True).exists()
+    assert http.get("/clients/").status_code == 302
+    assert not AuditEvent.objects.filter(event_type=EventType.TOTP_DISABLED).exists()
+
+
 def test_it_resets_a_forgotten_password_by_e_mail(alice: User) -> None:
     http = HttpClient()
     response = http.post("/accounts/password/reset/", {"email": alice.email})

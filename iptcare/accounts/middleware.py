@@ -48,8 +48,9 @@ class IdleLogoutMiddleware:
         return self.get_response(request)
 
 
-# Pages reachable before the second factor is given.
-_OPEN_BEFORE_SECOND_FACTOR = ("/accounts/2fa/", "/accounts/logout/", "/static/")
+# Pages reachable before the second factor is given: giving or enrolling it, and leaving. Nothing else,
+# in particular not removing the authenticator, which would make the password alone enough.
+_OPEN_BEFORE_SECOND_FACTOR = ("/accounts/2fa/verify/", "/accounts/2fa/setup/", "/accounts/logout/", "/static/")
 
 
 class SecondFactorMiddleware:

@@ -115,6 +115,9 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 def totp_remove(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not user.is_verified():
+        # Defence in depth: the middleware already keeps an unverified session away from this view.
+        return redirect("totp_verify")
     if user.is_org_admin:
         messages.error(request, _("Admins must keep two-step sign-in on."))
         return redirect("account_settings")
