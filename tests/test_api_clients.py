@@ -198,12 +198,24 @@ def test_it_audits_the_list_with_the_listed_ids(north, north_site, alice, fern):
 
     body = call("GET", f"{API}?limit=1", alice).json()
 
-    event = last_event(EventType.CLIENT_LIST_VIEWED)
+    event = AuditEvent.objects.get(event_type=EventType.CLIENT_LIST_VIEWED)
     assert event.actor_id == alice.pk
     assert event.organization_id == north.pk
     assert event.channel == "api"
-    assert event.extra["client_ids"] == [item["id"] for item in body["items"]] == [other.pk]
-    assert AuditEvent.objects.filter(event_type=EventType.CLIENT_LIST_VIEWED).count() == 1
+    assert [event.client_id] == [item["id"] for item in body["items"]] == [other.pk]
+    assert event.extra == {"query": "", "offset": 0}
+
+
+@pytest.mark.django_db
+def test_it_lists_only_a_summary_and_says_which_records_may_be_opened(dan, dora, fern):
+    directors_item = call("GET", API, dan).json()["items"][0]
+    treating_item = call("GET", API, dora).json()["items"][0]
+
+    assert directors_item["id"] == treating_item["id"] == fern.pk
+    assert (directors_item["can_open"], treating_item["can_open"]) == (False, True)
+    for private in ("date_of_birth", "address", "phone", "email", "primary_substances", "co_occurring_conditions"):
+        assert private not in directors_item
+    assert call("GET", f"{API}{fern.pk}", dan).status_code == 404
 
 
 @pytest.mark.django_db

@@ -13,12 +13,13 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.models import Role
 from iptcare.audit.events import record_event
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.audit.views import CSV_COLUMNS
-from iptcare.clients.models import Client
+from iptcare.clients.models import CareTeamMember, Client
 from tests.conftest import make_client, make_staff, sign_in
 
 AUDIT = "/manage/audit/"
@@ -441,9 +442,21 @@ def test_it_keeps_clients_and_events_apart_between_organizations(south, south_si
 def test_it_shows_what_changed_in_words_on_the_audit_page(eve, alice, fern):
     from iptcare.clients.actions import do_update_client
 
-    do_update_client(fern, {"pronouns": "she/they"}, acting_user=alice)
+    do_update_client(fern, {"pronouns": "she/they", "address": "9 Hidden Road"}, acting_user=alice)
     html = sign_in(eve).get("/manage/audit/", {"client": fern.identifier}).content.decode()
 
+    # Eve is not on Fern's care team: she sees which fields changed, never their values.
     assert f"Client #{fern.pk}" in html
-    assert "<strong>pronouns</strong>:" in html
-    assert "she/they" in html
+    assert "<strong>pronouns</strong>" in html
+    assert "she/they" not in html
+    assert "9 Hidden Road" not in html
+    csv_text = b"".join(sign_in(eve).get("/manage/audit/export.csv", {"client": fern.identifier}).streaming_content)
+    assert "9 Hidden Road" not in csv_text.decode()
+    assert '""changed_fields"": [""address"", ""pronouns""]' in csv_text.decode()
+
+    # An admin who is also on the care team sees the values.
+    ada = make_staff(fern.organization, "ada@north.test", "Ada", "admin", "physician")
+    CareTeamMember.objects.create(client=fern, user=ada, team_role="physician")
+    TOTPDevice.objects.create(user=ada, name="phone", confirmed=True)
+    html = sign_in(ada).get("/manage/audit/", {"client": fern.identifier}).content.decode()
+    assert "<strong>pronouns</strong>: — → she/they" in html

@@ -112,8 +112,25 @@ class TestCaseload:
     def test_it_audits_which_clients_were_listed(self, fern: Client, alice: User) -> None:
         sign_in(alice).get("/clients/")
         event = AuditEvent.objects.get(event_type=EventType.CLIENT_LIST_VIEWED)
-        assert event.actor == alice
-        assert event.extra["client_ids"] == [fern.pk]
+        assert (event.actor, event.client) == (alice, fern)
+        assert event.extra == {"query": "", "page": 1}
+
+    def test_it_records_one_list_event_per_listed_client_in_one_insert(
+        self, north: Organization, north_site: Site, alice: User
+    ) -> None:
+        listed = [make_client(north, north_site, primary=alice) for _ in range(4)]
+        http = sign_in(alice)
+        with CaptureQueriesContext(connection) as captured:
+            http.get("/clients/")
+        inserts = [q for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "audit_auditevent"')]
+        assert len(inserts) == 1
+        events = AuditEvent.objects.filter(event_type=EventType.CLIENT_LIST_VIEWED)
+        assert sorted(e.client_id for e in events) == sorted(c.pk for c in listed)
+
+    def test_it_records_a_search_that_found_nobody(self, alice: User) -> None:
+        sign_in(alice).get("/clients/", {"q": "nobody"})
+        event = AuditEvent.objects.get(event_type=EventType.CLIENT_LIST_VIEWED)
+        assert (event.client, event.extra["query"]) == (None, "nobody")
 
     def test_it_shows_another_organization_nothing(self, fern: Client, carol: User) -> None:
         response = sign_in(carol).get("/clients/")

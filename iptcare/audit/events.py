@@ -43,6 +43,27 @@ def record_event(
     )
 
 
+def record_list_view(*, actor: Any, clients: list[Any], extra: dict[str, Any]) -> None:
+    """A list of clients was shown: one event per listed client, so that "who saw this client?" finds list
+    views too. One INSERT whatever the page size; an empty result still records the search."""
+    origin = current_origin()
+    common = {
+        "organization_id": actor.organization_id,
+        "actor": actor,
+        "actor_label": actor.email,
+        "event_type": EventType.CLIENT_LIST_VIEWED,
+        "ip_address": origin.ip_address,
+        "user_agent": origin.user_agent,
+        "channel": origin.channel,
+        "extra": extra,
+    }
+    events = [
+        AuditEvent(client_id=client.pk, object_type="clients.client", object_id=str(client.pk), **common)
+        for client in clients
+    ]
+    AuditEvent.objects.bulk_create(events or [AuditEvent(**common)])
+
+
 def _organization_id(organization: Any, client: Any, actor: Any) -> int | None:
     """The organization the event belongs to: given, else the client's, else the actor's (ids only, no query)."""
     if organization is not None:

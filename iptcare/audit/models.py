@@ -105,6 +105,10 @@ class AuditEvent(models.Model):
 
     @property
     def change_list(self) -> list[tuple[str, Any, Any]]:
-        """(field, old, new) for each recorded change."""
+        """(field, old, new) for each recorded change, with an empty or missing value shown as "—"."""
         changes = self.extra.get("changes", {}) if isinstance(self.extra, dict) else {}
-        return [(field.replace("_", " "), values[0], values[1]) for field, values in changes.items()]
+
+        def shown(value: Any) -> Any:
+            return "—" if value in (None, "", []) else value
+
+        return [(field.replace("_", " "), shown(old), shown(new)) for field, (old, new) in changes.items()]

@@ -13,9 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from iptcare.accounts.access import require_admin
+from iptcare.accounts.models import User
 from iptcare.audit.events import record_event
 from iptcare.audit.forms import AuditFilterForm
 from iptcare.audit.models import AuditEvent, EventType
+from iptcare.clients.models import Client
 from iptcare.lib.paging import paginate, query_without_page
 
 CSV_COLUMNS = [
@@ -57,11 +59,30 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def openable_client_ids(user: User) -> set[int]:
+    """Clients whose recorded values the viewer may see. An admin answers "who did what, when" for every
+    client, but the clinical content of a change belongs to the care team (minimum necessary)."""
+    return set(Client.objects.openable_by(user).values_list("pk", flat=True))
+
+
+def shown_extra(event: AuditEvent, openable: set[int]) -> dict:
+    """The event's detail, with old and new values replaced by field names for records the viewer may not open."""
+    extra = dict(event.extra or {})
+    if event.client_id and event.client_id not in openable and "changes" in extra:
+        extra["changed_fields"] = sorted(extra.pop("changes"))
+    return extra
+
+
 @require_admin
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, events = filtered_events(request)
     record_event(EventType.AUDIT_VIEWED, actor=request.user, extra={"filters": request.GET.dict()})
-    context = {"form": form, "page": paginate(request, events, 50), "page_query": query_without_page(request)}
+    context = {
+        "form": form,
+        "page": paginate(request, events, 50),
+        "page_query": query_without_page(request),
+        "openable_ids": openable_client_ids(request.user),
+    }
     return render(request, "audit/audit_list.html", context)
 
 
@@ -69,7 +90,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, events = filtered_events(request)
     record_event(EventType.AUDIT_EXPORTED, actor=request.user, extra={"filters": request.GET.dict()})
-    response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
+    rows = _csv_rows(events, openable_client_ids(request.user))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="iptcare-audit-{stamp}.csv"'
     return response
@@ -80,7 +102,7 @@ class _Echo:
         return value
 
 
-def _csv_rows(events: QuerySet[AuditEvent]) -> Iterator[str]:
+def _csv_rows(events: QuerySet[AuditEvent], openable: set[int]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for event in events.iterator(chunk_size=2000):
@@ -94,7 +116,7 @@ def _csv_rows(events: QuerySet[AuditEvent]) -> Iterator[str]:
             event.ip_address or "",
             event.user_agent,
             event.reason,
-            json.dumps(event.extra, ensure_ascii=False, sort_keys=True) if event.extra else "",
+            json.dumps(shown_extra(event, openable), ensure_ascii=False, sort_keys=True) if event.extra else "",
         ]
         # Names, identifiers, user agents and typed e-mails are outside input: none may run as a formula.
         yield writer.writerow([_csv_safe(value) for value in row])

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from iptcare.audit.events import record_event
+from iptcare.audit.events import record_event, record_list_view
 from iptcare.audit.models import EventType
 from iptcare.clients import actions
 from iptcare.clients.access import (
@@ -75,11 +75,7 @@ def list_clients(request: HttpRequest, params: Query[ClientListParams]) -> dict[
         request.user, query=params.q, status=params.status, site=params.site_id or "", sort=params.sort
     )
     items = list(clients[params.offset : params.offset + params.limit])
-    record_event(
-        EventType.CLIENT_LIST_VIEWED,
-        actor=request.user,
-        extra={"client_ids": [c.pk for c in items], "query": params.q, "offset": params.offset},
-    )
+    record_list_view(actor=request.user, clients=items, extra={"query": params.q, "offset": params.offset})
     return {"count": clients.count(), "items": items}
 
 

@@ -57,9 +57,31 @@ class ClientOut(Schema):
         return member.user if member else None
 
 
+class ClientSummaryOut(Schema):
+    """A row of the client list: what the caseload page shows, no more. The full record is read one client at a
+    time, where the care-team rule applies (directors and admins list clients they may not open)."""
+
+    id: int
+    identifier: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    display_name: str
+    site: SiteRef
+    status: str
+    status_since: dt.date
+    primary_therapist: StaffRef | None = None
+    can_open: bool = Field(description="Whether you may read the full record at /api/v1/clients/{id}.")
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_primary_therapist(client) -> StaffRef | None:
+        return ClientOut.resolve_primary_therapist(client)
+
+
 class ClientPage(Schema):
     count: int
-    items: list[ClientOut]
+    items: list[ClientSummaryOut]
 
 
 class ClientCreateIn(StrictInput):

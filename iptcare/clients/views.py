@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from iptcare.accounts.access import require_staff
 from iptcare.accounts.models import ORGANIZATION_WIDE_ROLES, Site
-from iptcare.audit.events import record_event
+from iptcare.audit.events import record_list_view
 from iptcare.audit.models import EventType
 from iptcare.clients import actions
 from iptcare.clients.access import (
@@ -43,11 +43,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     page = paginate(
         request, caseload_queryset(user, query=query, status=status, site=site, sort=sort), settings.PAGE_SIZE
     )
-    record_event(
-        EventType.CLIENT_LIST_VIEWED,
-        actor=user,
-        extra={"client_ids": [c.pk for c in page.object_list], "query": query, "page": page.number},
-    )
+    record_list_view(actor=user, clients=list(page.object_list), extra={"query": query, "page": page.number})
     context = {
         "page": page,
         "query": query,
