@@ -6,6 +6,7 @@ validation failures).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from iptcare.lib.api_auth import PersonalAccessTokenAuth, StaffSessionAuth
 from iptcare.lib.api_errors import FormInvalid
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="iptcare API",
@@ -67,6 +70,12 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
+    return _error(request, "Something went wrong on our side. Please try again, or tell your administrator.", 500)
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:

@@ -992,7 +992,7 @@ def test_it_needs_the_second_factor_for_a_session(eve, fern):
 
 
 @pytest.mark.django_db
-def test_it_lets_an_admin_open_a_record_without_joining_its_team(north_site, alice, eve):
+def test_it_lets_an_admin_do_intake_through_the_api_without_joining_the_team(north_site, alice, eve):
     response = call("POST", API, eve, new_client_body(north_site.pk, alice.pk))
 
     assert response.status_code == 201
@@ -1039,3 +1039,28 @@ def test_it_answers_unknown_api_paths_in_the_api_error_shape(alice, path):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.django_db
+def test_it_refuses_null_in_a_partial_update_and_changes_nothing(alice, fern):
+    response = call("PATCH", f"{API}{fern.pk}", alice, {"preferred_name": None, "pronouns": "she/her"})
+
+    assert response.status_code == 422
+    assert "null is not allowed" in response.json()["errors"]["preferred_name"][0]
+    assert Client.objects.get(pk=fern.pk).pronouns == ""
+
+
+@pytest.mark.django_db
+def test_it_answers_an_unexpected_error_in_the_api_error_shape(alice, fern, monkeypatch):
+    from iptcare.clients import api as clients_api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(clients_api, "caseload_queryset", broken)
+    response = HttpClient(raise_request_exception=False).get(API, **bearer(alice))
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Something went wrong on our side. Please try again, or tell your administrator."
+    }

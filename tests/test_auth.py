@@ -241,3 +241,13 @@ def test_it_cannot_revoke_someone_elses_token(alice: User, tom: User) -> None:
     assert sign_in(alice).post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_it_audits_a_password_set_through_a_reset_link(alice: User) -> None:
+    http = HttpClient()
+    http.post("/accounts/password/reset/", {"email": alice.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_url = http.get(link, follow=True).redirect_chain[-1][0]
+    http.post(form_url, {"new_password1": "another calm passphrase", "new_password2": "another calm passphrase"})
+    event = AuditEvent.objects.get(event_type=EventType.PASSWORD_CHANGED)
+    assert (event.actor, event.extra) == (alice, {"via": "reset link"})

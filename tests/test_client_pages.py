@@ -350,15 +350,16 @@ class TestPeople:
             assert sign_in(user).get(f"/clients/{fern.pk}/people/{person.pk}/").status_code == 404
 
 
-def test_it_shows_the_navigation_to_staff_without_a_second_factor(alice: User, eve: User) -> None:
+def test_it_shows_each_role_its_navigation(alice: User, eve: User) -> None:
+    # Alice has no authenticator and needs none; Eve (admin) has given her code.
     therapist_page = sign_in(alice).get("/clients/").content.decode()
     assert 'href="/clients/"' in therapist_page
     assert 'href="/manage/staff/"' not in therapist_page
     assert 'href="/manage/staff/"' in sign_in(eve).get("/clients/").content.decode()
 
 
-class TestRoundTwoFixes:
-    """Behaviour from the first newcomer trial: each of these was once wrong."""
+class TestCaseloadAndTeamRules:
+    """Search, empty states, unlinked rows, refusals, the primary therapist and the status history."""
 
     def test_it_finds_a_client_by_full_name(self, fern: Client, alice: User) -> None:
         found = sign_in(alice).get("/clients/", {"q": "fern fairweather"}).context["page"].object_list
@@ -437,3 +438,39 @@ class TestRoundTwoFixes:
         errors = sign_in(alice).post(f"/clients/{fern.pk}/people/new/", data).context["form"].errors
         assert len(errors["phone"]) == 1
         assert "7 to 15 digits" in errors["phone"][0]
+
+
+class TestRecordKeeping:
+    def test_it_audits_the_pages_that_show_the_care_team(self, fern: Client, alice: User) -> None:
+        member = CareTeamMember.objects.get(client=fern, user__email="pia@north.test")
+        http = sign_in(alice)
+        http.get(f"/clients/{fern.pk}/care-team/{member.pk}/")
+        http.get(f"/clients/{fern.pk}/care-team/{member.pk}/remove/")
+        assert AuditEvent.objects.filter(event_type=EventType.CARE_TEAM_VIEWED, client=fern).count() == 2
+
+    def test_it_audits_an_edit_page_shown_again_with_errors(self, fern: Client, alice: User) -> None:
+        sign_in(alice).post(f"/clients/{fern.pk}/edit/", client_form_data(fern, date_of_birth="2999-01-01"))
+        assert AuditEvent.objects.filter(event_type=EventType.CLIENT_VIEWED, client=fern).count() == 1
+
+    def test_it_dates_a_new_status_today_when_no_date_is_given(self, fern: Client, alice: User) -> None:
+        fern.status_since = dt.date(2025, 1, 1)
+        fern.save()
+        sign_in(alice).post(f"/clients/{fern.pk}/edit/", client_form_data(fern, status="discharged"))
+        fern.refresh_from_db()
+        assert fern.status_since == timezone.localdate()
+        assert ClientStatusChange.objects.get(client=fern).effective_on == timezone.localdate()
+
+    def test_it_keeps_a_client_editable_at_a_site_that_has_closed(self, fern: Client, alice: User) -> None:
+        Site.objects.filter(pk=fern.site_id).update(is_active=False)
+        response = sign_in(alice).post(f"/clients/{fern.pk}/edit/", client_form_data(fern, pronouns="she/her"))
+        assert response.status_code == 302
+        fern.refresh_from_db()
+        assert fern.pronouns == "she/her"
+        new_client_sites = sign_in(alice).get("/clients/new/").context["form"].fields["site"].queryset
+        assert fern.site not in new_client_sites
+
+    def test_it_refuses_an_identifier_that_differs_only_in_case_in_the_database(self, fern: Client) -> None:
+        from django.db import IntegrityError, transaction
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_client(fern.organization, fern.site, identifier="n-0001")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client as HttpClient
@@ -65,8 +67,10 @@ def test_it_lets_the_demo_therapist_sign_in_and_see_their_caseload() -> None:
 def test_it_prints_the_demo_admins_current_code_and_only_for_demo_accounts() -> None:
     run("demo", "--password", DEMO_PASSWORD)
     device = TOTPDevice.objects.get(user__email="admin@demo.iptcare.test")
-    printed = run("demo_otp_code", "admin@demo.iptcare.test").strip()
-    assert printed == f"{totp(device.bin_key):06d}"
+    # Frozen time: the code must not roll over between printing and checking it.
+    with time_machine.travel(dt.datetime(2026, 5, 4, 10, 0, 5, tzinfo=dt.UTC), tick=False):
+        printed = run("demo_otp_code", "admin@demo.iptcare.test").strip()
+        assert printed == f"{totp(device.bin_key):06d}"
     with pytest.raises(CommandError, match="Only accounts"):
         run("demo_otp_code", "someone@clinic.example")
 

@@ -6,11 +6,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.models import Membership, Organization, Site, SupervisionLink, User
 from iptcare.audit.models import AuditEvent, EventType
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +72,38 @@ def test_it_sets_roles_and_supervisors(eve: User, alice: User, bob: User, tom: U
     assert changes["supervisors"] == [[], [bob.email]]
 
 
+def test_it_leaves_changes_to_your_own_roles_to_another_admin(eve: User, north: Organization) -> None:
+    widened = {"full_name": "Eve Evans", "roles": ["admin", "therapist"]}
+    response = sign_in(eve).post(f"/manage/staff/{eve.pk}/", widened)
+    assert "Another admin must change your own roles" in response.content.decode()
+    assert User.objects.get(pk=eve.pk).roles == {"admin"}
+
+    ada = make_staff(north, "ada@north.test", "Ada Admin", "admin")
+    TOTPDevice.objects.create(user=ada, name="phone", confirmed=True)
+    sign_in(ada).post(f"/manage/staff/{eve.pk}/", widened)
+    assert User.objects.get(pk=eve.pk).roles == {"admin", "therapist"}
+
+
+def test_it_refuses_an_admin_making_themself_someones_supervisor(eve: User, alice: User, fern) -> None:
+    from iptcare.accounts.actions import do_update_staff
+
+    # Eve also supervises (granted by another admin): she still may not put herself over Alice's clients.
+    Membership.objects.create(user=eve, role="supervisor")
+    response = sign_in(eve).post(
+        f"/manage/staff/{alice.pk}/", {"full_name": "Alice Ashby", "roles": ["therapist"], "supervisors": [eve.pk]}
+    )
+    assert "Another admin must make you" in response.content.decode()
+    assert not SupervisionLink.objects.filter(supervisor=eve, supervisee=alice).exists()
+    assert sign_in(eve).get(f"/clients/{fern.pk}/").status_code == 404
+    with pytest.raises(ValidationError):
+        do_update_staff(alice, full_name="A", roles=["therapist"], home_site=None, supervisors=[eve], acting_user=eve)
+
+
 def test_it_keeps_at_least_one_active_admin(eve: User) -> None:
-    response = sign_in(eve).post(f"/manage/staff/{eve.pk}/", {"full_name": "Eve Evans", "roles": ["therapist"]})
-    assert response.status_code == 200
-    assert "at least one active admin" in response.content.decode()
-    assert "admin" in User.objects.get(pk=eve.pk).roles
+    from iptcare.accounts.actions import _refuse_removing_last_admin
+
+    with pytest.raises(ValidationError, match="at least one active admin"):
+        _refuse_removing_last_admin(eve)
 
 
 def test_it_asks_before_deactivating_then_ends_sign_in_and_tokens(eve: User, tom: User) -> None:
@@ -156,9 +185,14 @@ def test_it_shows_pending_invitations_and_sends_them_again(eve: User, django_cap
     assert AuditEvent.objects.filter(event_type=EventType.STAFF_INVITED, extra__resent=True).count() == 1
 
 
-def test_it_does_not_re_invite_someone_who_already_has_a_password(eve: User, tom: User) -> None:
-    sign_in(eve).post(f"/manage/staff/{tom.pk}/resend-invitation/")
+def test_it_does_not_re_invite_someone_who_already_has_a_password(
+    eve: User, tom: User, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_in(eve).post(f"/manage/staff/{tom.pk}/resend-invitation/", follow=True)
+    assert "have not yet chosen a password" in response.content.decode()
     assert mail.outbox == []
+    assert not AuditEvent.objects.filter(event_type=EventType.STAFF_INVITED).exists()
 
 
 def test_it_offers_no_deactivate_link_on_your_own_row(eve: User, tom: User) -> None:

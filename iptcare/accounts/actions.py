@@ -92,6 +92,12 @@ def do_update_staff(
     acting_user: User,
 ) -> User:
     roles = set(roles)
+    supervisors = list(supervisors)
+    # Separation of duties: nobody widens their own access to client records.
+    if user.pk == acting_user.pk and roles != set(user.roles):
+        raise ValidationError(_("Another admin must change your own roles."))
+    if any(s.pk == acting_user.pk for s in supervisors):
+        raise ValidationError(_("Another admin must make you someone's supervisor."))
     if Role.ADMIN not in roles and Role.ADMIN in user.roles:
         _refuse_removing_last_admin(user)
     before = _staff_values(user)
@@ -136,6 +142,8 @@ def _set_supervisors(user: User, supervisors: Iterable[User]) -> None:
 
 
 def _refuse_removing_last_admin(user: User) -> None:
+    # Lock the organization row so that two admins removing each other at once are serialized.
+    Organization.objects.select_for_update().filter(pk=user.organization_id).first()
     other_admins = Membership.objects.filter(
         role=Role.ADMIN, user__organization_id=user.organization_id, user__is_active=True
     ).exclude(user=user)

@@ -69,9 +69,12 @@ class StaffForm(forms.Form):
         help_text=_("Supervisors can read the records of the clients this person treats."),
     )
 
-    def __init__(self, *args: Any, organization: Any, staff: User | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Any, acting_user: User, staff: User | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
+        self.acting_user = acting_user
         self.staff = staff
         self.fields["home_site"].queryset = Site.objects.filter(organization=organization, is_active=True)
         supervisors = User.objects.filter(
@@ -87,6 +90,19 @@ class StaffForm(forms.Form):
                 list(SupervisionLink.objects.filter(supervisee=staff).values_list("supervisor_id", flat=True)),
             )
         self.fields["supervisors"].queryset = supervisors
+
+    def clean_roles(self) -> list[str]:
+        roles = self.cleaned_data["roles"]
+        if self.staff is not None and self.staff.pk == self.acting_user.pk and set(roles) != set(self.staff.roles):
+            raise forms.ValidationError(_("Another admin must change your own roles."))
+        return roles
+
+    def clean_supervisors(self) -> Any:
+        supervisors = self.cleaned_data["supervisors"]
+        # Supervising someone opens their clients' records: an admin may not grant that to themself.
+        if any(s.pk == self.acting_user.pk for s in supervisors):
+            raise forms.ValidationError(_("Another admin must make you someone's supervisor."))
+        return supervisors
 
 
 class StaffInviteForm(StaffForm):

@@ -8,6 +8,7 @@ import secrets
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,8 @@ class Site(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "name"],
+                models.F("organization"),
+                Lower("name"),
                 name="site_name_unique_per_organization",
                 violation_error_message=_("This organization already has a site with that name."),
             )

@@ -58,7 +58,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @require_admin
 def staff_invite(request: HttpRequest) -> HttpResponse:
     org = request.user.organization
-    form = StaffInviteForm(request.POST or None, organization=org)
+    form = StaffInviteForm(request.POST or None, organization=org, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = do_invite_staff(
@@ -82,7 +82,9 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 @require_admin
 def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     staff = access_staff_by_id(request.user, user_id)
-    form = StaffForm(request.POST or None, organization=request.user.organization, staff=staff)
+    form = StaffForm(
+        request.POST or None, organization=request.user.organization, acting_user=request.user, staff=staff
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -164,21 +164,40 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("account_settings")
 
 
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+class AuditedPasswordSet:
+    """Mixin for the views that set a password: the new password and its audit event commit together."""
+
+    set_through = ""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)  # type: ignore[misc]
+            record_event(EventType.PASSWORD_CHANGED, actor=form.user, extra={"via": self.set_through})
+        return response
+
+
+class PasswordResetConfirmView(AuditedPasswordSet, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+    set_through = "reset link"
+
+
+class InvitationAcceptView(AuditedPasswordSet, auth_views.PasswordResetConfirmView):
     """An invited staff member chooses their password; the link works once and expires."""
 
     template_name = "accounts/invitation_accept.html"
     success_url = reverse_lazy("invitation_done")
     post_reset_login = False
+    set_through = "invitation"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(AuditedPasswordSet, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("account_settings")
+    set_through = "account settings"
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        record_event(EventType.PASSWORD_CHANGED, actor=self.request.user)
         messages.success(self.request, _("Your password is changed."))
         return response
 

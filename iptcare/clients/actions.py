@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iptcare.accounts.models import Role
 from iptcare.audit.events import diff_fields, record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.models import (
@@ -45,12 +46,13 @@ CLIENT_FIELDS = (
 )
 PERSON_FIELDS = ("name", "relationship_type", "phone", "email", "is_support_contact", "notes")
 
-# What the creator of a client becomes on its care team, by their strongest clinical role.
+# What a staff member is on a care team by profession. A person with several roles takes the first that
+# applies in this order (a therapist who also supervises is the team's therapist).
 _TEAM_ROLE_FOR_STAFF_ROLE = {
-    "therapist": TeamRole.THERAPIST,
-    "counsellor": TeamRole.COUNSELLOR,
-    "physician": TeamRole.PHYSICIAN,
-    "supervisor": TeamRole.SUPERVISOR,
+    Role.THERAPIST: TeamRole.THERAPIST,
+    Role.COUNSELLOR: TeamRole.COUNSELLOR,
+    Role.PHYSICIAN: TeamRole.PHYSICIAN,
+    Role.SUPERVISOR: TeamRole.SUPERVISOR,
 }
 
 
@@ -95,6 +97,9 @@ def do_update_client(client: Client, data: dict[str, Any], *, acting_user: User)
     for name in CLIENT_FIELDS:
         if name in data:
             setattr(client, name, data[name])
+    if client.status != before["status"] and client.status_since == before["status_since"]:
+        # A new status with the old status's date would misdate the history: it takes effect today.
+        client.status_since = timezone.localdate()
     changes = diff_fields(before, _values(client, CLIENT_FIELDS))
     if not changes:
         return client

@@ -46,7 +46,7 @@ from iptcare.clients.schemas import (
     PersonUpdateIn,
 )
 from iptcare.clients.selectors import care_team_in_role_order, caseload_queryset
-from iptcare.lib.api_errors import FormInvalid, validate_form
+from iptcare.lib.api_errors import FormInvalid, form_data_from_api, validate_form
 
 router = Router(tags=["clients"])
 
@@ -61,12 +61,6 @@ class ClientListParams(PageParams):
     status: str = ""
     site_id: int | None = None
     sort: str = "name"
-
-
-def _renamed(data: dict[str, Any]) -> dict[str, Any]:
-    """API field names to form field names."""
-    renames = {"site_id": "site", "primary_therapist_id": "primary_therapist", "user_id": "user"}
-    return {renames.get(k, k): v for k, v in data.items()}
 
 
 @router.get("", response=ClientPage, summary="List the clients you can see")
@@ -84,7 +78,7 @@ def create_client(request: HttpRequest, payload: ClientCreateIn) -> Status:
     user = request.user
     if not can_create_clients(user):
         raise PermissionDenied("Your role does not allow creating clients.")
-    data = _renamed(payload.dict())
+    data = form_data_from_api(payload.dict())
     if data.get("status_since") is None:
         data["status_since"] = timezone.localdate()
     form = ClientCreateForm(data=data, organization=user.organization, acting_user=user)
@@ -108,7 +102,7 @@ def read_client(request: HttpRequest, client_id: int) -> Client:
 @router.patch("{client_id}", response=ClientOut, summary="Change a client; send only the fields to change")
 def update_client(request: HttpRequest, client_id: int, payload: ClientUpdateIn) -> Client:
     client = access_client_by_id(request.user, client_id, write=True)
-    data = form_values(client, ClientForm) | _renamed(payload.dict(exclude_unset=True))
+    data = form_values(client, ClientForm) | form_data_from_api(payload.dict(exclude_unset=True))
     cleaned = validate_form(ClientForm(data=data, instance=client, organization=client.organization))
     actions.do_update_client(client, cleaned, acting_user=request.user)
     return access_client_by_id(request.user, client_id)
@@ -136,7 +130,7 @@ def read_care_team_member(request: HttpRequest, client_id: int, member_id: int) 
 @router.post("{client_id}/care-team", response={201: CareTeamMemberOut}, summary="Add a care team member")
 def add_care_team_member(request: HttpRequest, client_id: int, payload: CareTeamMemberIn) -> Status:
     client = access_client_by_id(request.user, client_id, write=True)
-    cleaned = validate_form(CareTeamMemberForm(data=_renamed(payload.dict()), client=client))
+    cleaned = validate_form(CareTeamMemberForm(data=form_data_from_api(payload.dict()), client=client))
     member = actions.do_add_care_team_member(client, cleaned["user"], cleaned["team_role"], acting_user=request.user)
     return Status(201, member)
 

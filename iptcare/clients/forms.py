@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +83,10 @@ class ClientForm(forms.ModelForm):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["site"].queryset = Site.objects.filter(organization=organization, is_active=True)
+        # A client may stay at a site that has since closed; new choices are the open sites.
+        self.fields["site"].queryset = Site.objects.filter(organization=organization).filter(
+            Q(is_active=True) | Q(pk=self.instance.site_id)
+        )
         self.fields["site"].empty_label = None
         self.fields["phone"].validators.append(validate_phone)
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,8 +138,10 @@ class Client(models.Model):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         constraints = [
+            # Case-insensitive, like the form's check: "n-0001" and "N-0001" are the same record number.
             models.UniqueConstraint(
-                fields=["organization", "identifier"],
+                F("organization"),
+                Lower("identifier"),
                 name="client_identifier_unique_per_organization",
                 violation_error_message=_("Another client in this organization has this identifier."),
             )
@@ -256,7 +259,8 @@ class Person(models.Model):
         verbose_name_plural = "people"
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "name"],
+                F("client"),
+                Lower("name"),
                 name="person_name_unique_per_client",
                 violation_error_message=_("This client already has someone recorded with that name."),
             )

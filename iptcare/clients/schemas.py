@@ -5,13 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 
 class StrictInput(Schema):
     """Input that names an unknown field is refused, so a misspelt or read-only field never passes silently."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class PatchInput(StrictInput):
+    """A partial update: every field may be left out, none may be null (send "" or [] to clear a field)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def refuse_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError('null is not allowed: leave the field out to keep it, or send "" or [] to clear it')
+        return value
 
 
 class SiteRef(Schema):
@@ -104,7 +115,7 @@ class ClientCreateIn(StrictInput):
     primary_therapist_id: int
 
 
-class ClientUpdateIn(StrictInput):
+class ClientUpdateIn(PatchInput):
     identifier: str | None = None
     given_name: str | None = None
     family_name: str | None = None
@@ -170,7 +181,7 @@ class PersonIn(StrictInput):
     notes: str = ""
 
 
-class PersonUpdateIn(StrictInput):
+class PersonUpdateIn(PatchInput):
     name: str | None = None
     relationship_type: str | None = None
     phone: str | None = None

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from iptcare.accounts.access import require_staff
 from iptcare.accounts.models import ORGANIZATION_WIDE_ROLES, Site
-from iptcare.audit.events import record_list_view
+from iptcare.audit.events import record_event, record_list_view
 from iptcare.audit.models import EventType
 from iptcare.clients import actions
 from iptcare.clients.access import (
@@ -107,8 +107,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         actions.do_update_client(client, form.cleaned_data, acting_user=request.user)
         messages.success(request, _("Saved the changes."))
         return redirect("client_detail", client_id=client.pk)
-    if request.method == "GET":
-        actions.record_client_read(EventType.CLIENT_VIEWED, client, acting_user=request.user)
+    actions.record_client_read(EventType.CLIENT_VIEWED, client, acting_user=request.user)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
@@ -123,8 +122,7 @@ def care_team(request: HttpRequest, client_id: int) -> HttpResponse:
         )
         messages.success(request, _("Added %(name)s to the care team.") % {"name": member.user.full_name})
         return redirect("care_team", client_id=client.pk)
-    if request.method == "GET":
-        actions.record_client_read(EventType.CARE_TEAM_VIEWED, client, acting_user=request.user)
+    actions.record_client_read(EventType.CARE_TEAM_VIEWED, client, acting_user=request.user)
     members = care_team_in_role_order(client)
     context = {"client": client, "members": members, "form": form, "team_roles": TeamRole.choices}
     return render(request, "clients/care_team.html", context)
@@ -142,6 +140,7 @@ def care_team_member_edit(request: HttpRequest, client_id: int, member_id: int) 
             % {"name": member.user.full_name, "role": member.get_team_role_display().lower()},
         )
         return redirect("care_team", client_id=client_id)
+    actions.record_client_read(EventType.CARE_TEAM_VIEWED, member.client, acting_user=request.user)
     return render(
         request,
         "clients/care_team_member_form.html",
@@ -164,6 +163,7 @@ def care_team_member_remove(request: HttpRequest, client_id: int, member_id: int
             if Client.objects.openable_by(request.user).filter(pk=client_id).exists():
                 return redirect("care_team", client_id=client_id)
             return redirect("caseload")
+    actions.record_client_read(EventType.CARE_TEAM_VIEWED, member.client, acting_user=request.user)
     return render(
         request,
         "clients/care_team_member_remove.html",
@@ -191,6 +191,5 @@ def person_edit(request: HttpRequest, client_id: int, person_id: int) -> HttpRes
         actions.do_update_person(person, form.cleaned_data, acting_user=request.user)
         messages.success(request, _("Saved the changes to %(name)s.") % {"name": person.name})
         return redirect("client_detail", client_id=client.pk)
-    if request.method == "GET":
-        actions.record_client_read(EventType.PEOPLE_VIEWED, client, acting_user=request.user)
+    record_event(EventType.PEOPLE_VIEWED, actor=request.user, client=client, obj=person)
     return render(request, "clients/person_form.html", {"form": form, "client": client, "person": person})

@@ -5,8 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-# The API names some form fields differently (a foreign key as "<name>_id").
-_API_FIELD_NAMES = {"site": "site_id", "primary_therapist": "primary_therapist_id", "user": "user_id"}
+# The API names a foreign key "<name>_id" where the form calls it "<name>".
+API_TO_FORM_FIELDS = {"site_id": "site", "primary_therapist_id": "primary_therapist", "user_id": "user"}
+_API_FIELD_NAMES = {form: api for api, form in API_TO_FORM_FIELDS.items()}
+
+
+def form_data_from_api(data: dict) -> dict:
+    """API input renamed to the form's field names."""
+    return {API_TO_FORM_FIELDS.get(key, key): value for key, value in data.items()}
 
 
 class FormInvalid(Exception):
