@@ -36,38 +36,6 @@ class StaffRef(Schema):
     email: str
 
 
-class ClientOut(Schema):
-    id: int
-    identifier: str
-    given_name: str
-    family_name: str
-    preferred_name: str
-    display_name: str
-    date_of_birth: dt.date
-    sex_at_birth: str
-    gender_identity: str
-    pronouns: str
-    email: str
-    phone: str
-    address: str
-    site: SiteRef
-    status: str
-    status_since: dt.date
-    primary_substances: list[str]
-    co_occurring_conditions: list[str]
-    primary_therapist: StaffRef | None = None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    @staticmethod
-    def resolve_primary_therapist(client) -> StaffRef | None:
-        members = getattr(client, "primary_members", None)  # prefetched by list queries
-        if members is None:
-            members = client.care_team.filter(team_role="primary_therapist").select_related("user")
-        member = next(iter(members), None)
-        return member.user if member else None
-
-
 class ClientSummaryOut(Schema):
     """A row of the client list: what the caseload page shows, no more. The full record is read one client at a
     time, where the care-team rule applies (directors and admins list clients they may not open)."""
@@ -82,12 +50,31 @@ class ClientSummaryOut(Schema):
     status: str
     status_since: dt.date
     primary_therapist: StaffRef | None = None
-    can_open: bool = Field(description="Whether you may read the full record at /api/v1/clients/{id}.")
     updated_at: dt.datetime
+    can_open: bool = Field(True, description="Whether you may read the full record at /api/v1/clients/{id}.")
 
     @staticmethod
     def resolve_primary_therapist(client) -> StaffRef | None:
-        return ClientOut.resolve_primary_therapist(client)
+        members = getattr(client, "primary_members", None)  # prefetched by list queries
+        if members is None:
+            members = client.care_team.filter(team_role="primary_therapist").select_related("user")
+        member = next(iter(members), None)
+        return member.user if member else None
+
+
+class ClientOut(ClientSummaryOut):
+    """The whole record, for those who may open it."""
+
+    date_of_birth: dt.date
+    sex_at_birth: str
+    gender_identity: str
+    pronouns: str
+    email: str
+    phone: str
+    address: str
+    primary_substances: list[str]
+    co_occurring_conditions: list[str]
+    created_at: dt.datetime
 
 
 class ClientPage(Schema):
