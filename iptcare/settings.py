@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "iptcare.accounts",
     "iptcare.audit",
     "iptcare.clients",
+    "iptcare.measures",
     "iptcare.demo",
 ]
 
