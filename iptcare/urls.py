@@ -9,6 +9,7 @@ from iptcare.accounts import views as account_views
 from iptcare.api import api, api_not_found
 from iptcare.audit import views as audit_views
 from iptcare.clients import views as client_views
+from iptcare.measures import views as measure_views
 
 urlpatterns = [
     path("", lambda request: redirect("caseload"), name="home"),
@@ -65,6 +66,15 @@ urlpatterns = [
     ),
     path("clients/<int:client_id>/people/new/", client_views.person_create, name="person_create"),
     path("clients/<int:client_id>/people/<int:person_id>/", client_views.person_edit, name="person_edit"),
+    # Measures and alerts.
+    path("clients/<int:client_id>/measures/", measure_views.measures_overview, name="measures_overview"),
+    path("clients/<int:client_id>/measures/give/<str:code>/", measure_views.give_instrument, name="give_instrument"),
+    path(
+        "clients/<int:client_id>/measures/<int:administration_id>/",
+        measure_views.administration_detail,
+        name="administration_detail",
+    ),
+    path("clients/<int:client_id>/alerts/<int:alert_id>/", measure_views.alert_close, name="alert_close"),
     # The organization admin's pages.
     path("manage/staff/", staff_views.staff_list, name="staff_list"),
     path("manage/staff/invite/", staff_views.staff_invite, name="staff_invite"),

@@ -32,6 +32,11 @@ class EventType(models.IntegerChoices):
     # A request for a record the person may not open (or that does not exist): answered 404, kept here.
     CLIENT_ACCESS_REFUSED = 204, _("Client record refused")
 
+    MEASURE_RECORDED = 220, _("Questionnaire recorded")
+    MEASURES_VIEWED = 221, _("Questionnaire results viewed")
+    ALERT_RAISED = 230, _("Safety alert raised")
+    ALERT_CLOSED = 231, _("Safety alert closed")
+
     CARE_TEAM_VIEWED = 300, _("Care team viewed")
     CARE_TEAM_MEMBER_ADDED = 301, _("Care team member added")
     CARE_TEAM_MEMBER_UPDATED = 302, _("Care team member changed")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy
 
 from iptcare.clients.models import CareTeamMember, Client, ClientStatus, TeamRole, on_care_team_of, team_user_ids
+from iptcare.measures.models import Administration, Alert
 
 if TYPE_CHECKING:
     from iptcare.accounts.models import User
@@ -33,6 +34,9 @@ def caseload_queryset(
         .annotate(
             is_mine=Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), user=user)),
             can_open=on_care_team_of(team_user_ids(user)),
+            has_open_alert=Exists(Alert.objects.open().filter(client=OuterRef("pk"))),
+            latest_phq9=_latest_total("PHQ-9"),
+            latest_gad7=_latest_total("GAD-7"),
         )
         .prefetch_related(
             Prefetch(
@@ -54,7 +58,18 @@ def caseload_queryset(
         clients = clients.filter(status=status)
     if str(site).isdigit():
         clients = clients.filter(site_id=int(site))
-    return clients.order_by("-is_mine", *SORTS.get(sort, SORTS["name"])[1])
+    # Safety first: clients with an open alert lead the list, then the user's own clients.
+    return clients.order_by("-has_open_alert", "-is_mine", *SORTS.get(sort, SORTS["name"])[1])
+
+
+def _latest_total(code: str) -> Subquery:
+    latest = (
+        Administration.objects.current()
+        .filter(client=OuterRef("pk"), instrument_code=code, total__isnull=False)
+        .order_by("-administered_at", "-id")
+        .values("total")[:1]
+    )
+    return Subquery(latest)
 
 
 def care_team_in_role_order(client: Client) -> list[CareTeamMember]:

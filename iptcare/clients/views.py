@@ -71,6 +71,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "people": client.people.order_by("name"),
         "status_changes": client.status_changes.select_related("changed_by")[:10],
         "can_write": _can_write(request, client),
+        "open_alerts": list(client.alerts.open().order_by("-raised_at")),
     }
     return render(request, "clients/detail.html", context)
 

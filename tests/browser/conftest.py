@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from iptcare.audit import triggers
+from iptcare.lib import append_only
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make here are still
 # ordinary synchronous calls, so Django's async-safety guard is relaxed for the browser tests only.
@@ -41,18 +41,21 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def audit_table_flushable(transactional_db: Any) -> Iterator[None]:
-    """Live-server tests empty the database after each test; the append-only triggers would refuse that.
+def protected_tables_flushable(transactional_db: Any) -> Iterator[None]:
+    """Live-server tests empty the database after each test; the keep-as-written triggers would refuse that.
 
     The triggers are put back before the test and lifted only for pytest-django's flush afterwards.
     """
-    triggers.install(connection)
+    tables = append_only.existing_tables(connection)
+    for table in tables:
+        append_only.protect(connection, table)
     yield
-    triggers.uninstall(connection)
+    for table in tables:
+        append_only.unprotect(connection, table)
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: Any, audit_table_flushable: None) -> Iterator[Page]:
+def page(browser: Browser, live_server: Any, protected_tables_flushable: None) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)

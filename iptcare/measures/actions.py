@@ -1,0 +1,192 @@
+"""Recording questionnaires and handling the alerts they raise. Each function is one audited transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iptcare.audit.events import record_event
+from iptcare.audit.models import EventType
+from iptcare.clients.models import CareTeamMember, TeamRole
+from iptcare.measures.instruments import get_instrument
+from iptcare.measures.models import Administration, Alert, AlertRule, AlertStatus, AnsweredBy
+from iptcare.measures.scoring import Score, change_between, score
+
+if TYPE_CHECKING:
+    from iptcare.accounts.models import User
+    from iptcare.clients.models import Client
+
+CSSRS_CODE = "C-SSRS"
+
+# Which instrument flags raise which alert. PHQ-9 item 9 blocks until a C-SSRS screener and a disposition.
+ALERT_FOR_FLAG: dict[tuple[str, str], AlertRule] = {
+    ("PHQ-9", "item9-positive"): AlertRule.PHQ9_ITEM9,
+    ("C-SSRS", "high-risk"): AlertRule.CSSRS_HIGH,
+    ("PACS", "high-craving"): AlertRule.HIGH_CRAVING,
+}
+
+
+@transaction.atomic
+def do_record_administration(
+    client: Client,
+    code: str,
+    answers: dict[str, Any],
+    *,
+    answered_by: str = AnsweredBy.CLINICIAN,
+    acting_user: User | None,
+    administered_at: dt.datetime | None = None,
+    corrects: Administration | None = None,
+    correction_reason: str = "",
+) -> Administration:
+    """Score on the server and store once. Raises AnswerError for answers that do not fit the instrument."""
+    instrument = get_instrument(code)
+    sex = client.sex_at_birth if client.sex_at_birth in ("female", "male") else None
+    result = score(instrument, answers, sex=sex)
+    if corrects is not None:
+        _check_correction(client, instrument.code, corrects, correction_reason)
+    administration = Administration.objects.create(
+        organization_id=client.organization_id,
+        client=client,
+        instrument_code=instrument.code,
+        instrument_version=instrument.version,
+        answered_by=answered_by,
+        administered_by=acting_user,
+        administered_at=administered_at or timezone.now(),
+        answers=result.answers,
+        total=result.total,
+        band=result.band or "",
+        subscales=result.subscales,
+        flags=list(result.flags),
+        positive=result.positive,
+        sex_used=sex or "",
+        corrects=corrects,
+        correction_reason=correction_reason,
+    )
+    record_event(
+        EventType.MEASURE_RECORDED,
+        actor=acting_user,
+        client=client,
+        obj=administration,
+        extra={
+            "instrument": instrument.code,
+            "answered_by": answered_by,
+            "corrects": corrects.pk if corrects else None,
+        },
+    )
+    _raise_alerts(client, administration, result)
+    return administration
+
+
+def _check_correction(client: Client, code: str, corrects: Administration, reason: str) -> None:
+    if corrects.client_id != client.pk or corrects.instrument_code != code:
+        raise ValidationError(_("A correction must be of the same questionnaire for the same client."))
+    if hasattr(corrects, "corrected_by"):
+        raise ValidationError(_("That questionnaire was already corrected; correct the latest version."))
+    if not reason.strip():
+        raise ValidationError(_("A correction needs a reason."))
+
+
+def _raise_alerts(client: Client, administration: Administration, result: Score) -> None:
+    for flag in result.alerts:
+        rule = ALERT_FOR_FLAG.get((result.instrument, flag))
+        if rule is not None:
+            _raise(client, rule, administration, needs_cssrs=rule == AlertRule.PHQ9_ITEM9, detail=flag)
+    verdict = deterioration_since_baseline(administration)
+    if verdict:
+        _raise(client, AlertRule.DETERIORATION, administration, needs_cssrs=False, detail=verdict)
+
+
+def deterioration_since_baseline(administration: Administration) -> str:
+    """A description when the total got reliably worse than at the first administration, else ""."""
+    if administration.total is None:
+        return ""
+    baseline = (
+        Administration.objects.current()
+        .filter(
+            client_id=administration.client_id,
+            instrument_code=administration.instrument_code,
+            instrument_version=administration.instrument_version,
+            total__isnull=False,
+        )
+        .exclude(pk=administration.pk)
+        .order_by("administered_at", "id")
+        .first()
+    )
+    if baseline is None:
+        return ""
+    change = change_between(administration.instrument, baseline.total, administration.total)
+    if change.verdict != "deteriorated":
+        return ""
+    return f"{administration.instrument_code} {baseline.total_display} → {administration.total_display}"
+
+
+def _raise(client: Client, rule: str, administration: Administration, *, needs_cssrs: bool, detail: str) -> Alert:
+    owner = primary_therapist_of(client)
+    alert = Alert.objects.create(
+        organization_id=client.organization_id,
+        client=client,
+        rule=rule,
+        administration=administration,
+        needs_cssrs=needs_cssrs,
+        owner=owner,
+        detail=detail[:300],
+    )
+    record_event(EventType.ALERT_RAISED, actor=None, client=client, obj=alert, extra={"rule": rule})
+    if owner is not None and owner.email:
+        # No clinical detail leaves by e-mail: it says that something is waiting, and where.
+        message = _("A new safety alert is waiting for a client on your caseload. Sign in to iptcare to review it.")
+        transaction.on_commit(
+            lambda: send_mail(_("iptcare: a new safety alert"), message, None, [owner.email], fail_silently=True)
+        )
+    return alert
+
+
+def primary_therapist_of(client: Client) -> User | None:
+    members = CareTeamMember.objects.filter(client=client, team_role=TeamRole.PRIMARY_THERAPIST)
+    member = members.select_related("user").first()
+    return member.user if member else None
+
+
+@transaction.atomic
+def do_close_alert(
+    alert: Alert, *, disposition: str, cssrs_administration: Administration | None = None, acting_user: User
+) -> Alert:
+    """Close with a written disposition; a PHQ-9 item-9 alert also needs a C-SSRS screener given since it was raised."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status != AlertStatus.OPEN:
+        raise ValidationError(_("This alert is already closed."))
+    if not disposition.strip():
+        raise ValidationError({"disposition": _("Write what was done and decided.")})
+    if alert.needs_cssrs:
+        valid = (
+            cssrs_administration is not None
+            and cssrs_administration.client_id == alert.client_id
+            and cssrs_administration.instrument_code == CSSRS_CODE
+            and cssrs_administration.administered_at >= alert.raised_at
+            # The screener's risk level is only given on complete answers.
+            and bool(cssrs_administration.band)
+        )
+        if not valid:
+            raise ValidationError(
+                {"cssrs_administration": _("Record a complete C-SSRS screener for this client first, then choose it.")}
+            )
+    alert.status = AlertStatus.CLOSED
+    alert.disposition = disposition.strip()
+    alert.closed_by = acting_user
+    alert.closed_at = timezone.now()
+    alert.cssrs_administration = cssrs_administration if alert.needs_cssrs else None
+    alert.save(update_fields=["status", "disposition", "closed_by", "closed_at", "cssrs_administration"])
+    record_event(
+        EventType.ALERT_CLOSED,
+        actor=acting_user,
+        client=alert.client,
+        obj=alert,
+        extra={"rule": alert.rule, "cssrs": cssrs_administration.pk if cssrs_administration else None},
+    )
+    return alert

@@ -1,0 +1,81 @@
+"""Forms built from instrument definitions, and the alert-closing form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from iptcare.measures.instruments.base import Instrument, Item
+from iptcare.measures.models import Administration
+from iptcare.measures.scoring import AnswerError, validate
+
+
+def _skip_hint(item: Item) -> str:
+    condition = item.asked_if
+    if condition is None:
+        return ""
+    target = condition.on.removeprefix("item:")
+    return str(_("Ask only if item %(item)s is “%(value)s”.") % {"item": target, "value": condition.value})
+
+
+class InstrumentForm(forms.Form):
+    """One radio group per item; an item left blank is stored as not answered."""
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            self.fields[f"item_{item.key}"] = forms.ChoiceField(
+                label=f"{item.key}. {item.text}",
+                choices=[(str(option.value), option.label) for option in item.options],
+                widget=forms.RadioSelect,
+                required=False,
+                help_text=_skip_hint(item),
+            )
+
+    def answers(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for item in self.instrument.items:
+            raw = self.cleaned_data.get(f"item_{item.key}") or None
+            numeric = all(isinstance(v, int) for v in item.allowed)
+            values[item.key] = int(raw) if raw is not None and numeric else raw
+        return values
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                validate(self.instrument, self.answers())
+            except AnswerError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
+class CloseAlertForm(forms.Form):
+    disposition = forms.CharField(
+        label=_("Disposition"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was assessed, done and decided (e.g. safety plan, contact with the physician, follow-up)."),
+    )
+    cssrs_administration = forms.ModelChoiceField(
+        label=_("C-SSRS screener"),
+        queryset=Administration.objects.none(),
+        required=False,
+        help_text=_("The C-SSRS screener given since the alert was raised."),
+    )
+
+    def __init__(self, *args: Any, alert: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alert = alert
+        if alert.needs_cssrs:
+            self.fields["cssrs_administration"].required = True
+            self.fields["cssrs_administration"].queryset = Administration.objects.current().filter(
+                client_id=alert.client_id, instrument_code="C-SSRS", administered_at__gte=alert.raised_at
+            )
+            self.fields["cssrs_administration"].label_from_instance = lambda a: (
+                f"{a.administered_at:%Y-%m-%d %H:%M} — {a.band_label or _('incomplete')}"
+            )
+        else:
+            del self.fields["cssrs_administration"]

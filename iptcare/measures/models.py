@@ -1,0 +1,163 @@
+"""Stored questionnaires and the safety alerts they raise.
+
+An administration is kept exactly as answered (database triggers refuse UPDATE and DELETE); a correction is a new
+administration that points at the one it corrects. Alerts change status but are never deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iptcare.measures.instruments import get_instrument
+from iptcare.measures.instruments.base import Instrument
+
+
+class AnsweredBy(models.TextChoices):
+    CLINICIAN = "clinician", _("Clinician, in session")
+    CLIENT_PORTAL = "client_portal", _("Client, in the portal")
+    CLIENT_LINK = "client_link", _("Client, by link")
+
+
+class AdministrationQuerySet(models.QuerySet):
+    def current(self) -> AdministrationQuerySet:
+        """Administrations that no later correction replaces."""
+        return self.filter(corrected_by__isnull=True)
+
+
+class Administration(models.Model):
+    """One completed questionnaire: who answered, when, the instrument version, the answers and the scores."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="administrations")
+    # One of iptcare.measures.instruments.INSTRUMENTS (checked by the actions, so adding one needs no migration).
+    instrument_code = models.CharField(_("instrument"), max_length=20)
+    # The version is pinned: two versions of an instrument are never trended together.
+    instrument_version = models.CharField(max_length=40)
+    answered_by = models.CharField(max_length=20, choices=AnsweredBy.choices)
+    # The clinician who gave it, or who sent the link.
+    administered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    administered_at = models.DateTimeField(default=timezone.now)
+    # {item key: published answer value, or null when not answered}.
+    answers = models.JSONField()
+    total = models.FloatField(null=True, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    positive = models.BooleanField(null=True, blank=True)
+    # Sex at birth used for sex-specific cut-offs, as it was when scored.
+    sex_used = models.CharField(max_length=10, blank=True)
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
+    )
+    correction_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AdministrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-administered_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "instrument_code", "administered_at"], name="admin_client_instr_time_idx"),
+            models.Index(fields=["organization", "administered_at"], name="admin_org_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(corrects__isnull=True) | ~models.Q(correction_reason=""),
+                name="administration_correction_has_reason",
+                violation_error_message=_("A correction needs a reason."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} {self.administered_at:%Y-%m-%d}"
+
+    @property
+    def instrument(self) -> Instrument:
+        return get_instrument(self.instrument_code)
+
+    @property
+    def band_label(self) -> str:
+        band = next((b for b in self.instrument.bands if b.code == self.band), None)
+        return str(band.label) if band else ""
+
+    @property
+    def total_display(self) -> str:
+        if self.total is None:
+            return "—"
+        return str(int(self.total)) if float(self.total).is_integer() else f"{self.total:.2f}"
+
+
+class AlertRule(models.TextChoices):
+    PHQ9_ITEM9 = "phq9_item9", _("PHQ-9 item 9 above 0")
+    CSSRS_HIGH = "cssrs_high", _("C-SSRS screener: high risk")
+    DETERIORATION = "deterioration", _("Reliable deterioration")
+    HIGH_CRAVING = "high_craving", _("High craving (PACS 15 or more)")
+    LAPSE = "lapse", _("Use reported after abstinence")
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed with a disposition")
+
+
+class AlertQuerySet(models.QuerySet):
+    def open(self) -> AlertQuerySet:
+        return self.filter(status=AlertStatus.OPEN)
+
+
+class Alert(models.Model):
+    """A safety signal for the care team. It is closed by a clinician with a written disposition, never deleted."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="alerts")
+    rule = models.CharField(max_length=20, choices=AlertRule.choices)
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    # A blocking alert needs a completed C-SSRS screener before it can be closed (PHQ-9 item 9).
+    needs_cssrs = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=300, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    disposition = models.TextField(blank=True)
+    cssrs_administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "status", "raised_at"], name="alert_org_status_time_idx"),
+            models.Index(fields=["client", "status"], name="alert_client_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open") | (~models.Q(disposition="") & models.Q(closed_at__isnull=False)),
+                name="alert_closed_with_disposition",
+                violation_error_message=_("An alert is closed only with a disposition."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open")
+                | models.Q(needs_cssrs=False)
+                | models.Q(cssrs_administration__isnull=False),
+                name="alert_item9_closed_with_cssrs",
+                violation_error_message=_("This alert needs a C-SSRS screener before it is closed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} ({self.get_status_display()})"

@@ -1,0 +1,122 @@
+"""Measures pages: a client's results, giving a questionnaire in session, one result, and closing an alert."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from iptcare.accounts.access import require_staff
+from iptcare.audit.events import record_event
+from iptcare.audit.models import EventType
+from iptcare.clients.access import access_client_by_id
+from iptcare.clients.models import Client
+from iptcare.measures.actions import do_close_alert, do_record_administration
+from iptcare.measures.forms import CloseAlertForm, InstrumentForm
+from iptcare.measures.instruments import INSTRUMENTS, get_instrument
+from iptcare.measures.models import Administration, Alert
+from iptcare.measures.selectors import chart_for, history, latest_by_instrument, progress
+
+
+def _can_write(request: HttpRequest, client: Client) -> bool:
+    return Client.objects.openable_by(request.user, write=True).filter(pk=client.pk).exists()
+
+
+@require_staff
+def measures_overview(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = access_client_by_id(request.user, client_id)
+    record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=client)
+    alerts = list(client.alerts.select_related("owner", "closed_by", "administration").order_by("status", "-raised_at"))
+    alert_admin_ids = {a.administration_id for a in alerts if a.administration_id}
+    sections = []
+    for latest in latest_by_instrument(client):
+        administrations = history(client, latest.instrument_code)
+        sections.append(
+            {
+                "instrument": latest.instrument,
+                "latest": latest,
+                "progress": progress(client, latest.instrument_code),
+                "chart": chart_for(client, latest.instrument_code, administrations, alert_admin_ids),
+                "administrations": list(reversed(administrations)),
+            }
+        )
+    context = {
+        "client": client,
+        "open_alerts": [a for a in alerts if a.status == "open"],
+        "sections": sections,
+        "alerts": alerts,
+        "instruments": INSTRUMENTS.values(),
+        "can_write": _can_write(request, client),
+    }
+    return render(request, "measures/overview.html", context)
+
+
+@require_staff
+def give_instrument(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
+    client = access_client_by_id(request.user, client_id, write=True)
+    try:
+        instrument = get_instrument(code)
+    except KeyError:
+        raise Http404("No such questionnaire.") from None
+    form = InstrumentForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        administration = do_record_administration(client, instrument.code, form.answers(), acting_user=request.user)
+        return redirect("administration_detail", client_id=client.pk, administration_id=administration.pk)
+    record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=client)
+    return render(request, "measures/give.html", {"client": client, "instrument": instrument, "form": form})
+
+
+@require_staff
+def administration_detail(request: HttpRequest, client_id: int, administration_id: int) -> HttpResponse:
+    client = access_client_by_id(request.user, client_id)
+    administration = Administration.objects.filter(client=client, pk=administration_id).first()
+    if administration is None:
+        raise Http404("No such result.")
+    record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=administration)
+    instrument = administration.instrument
+    administrations = history(client, instrument.code, administration.instrument_version)
+    alerts = list(administration.alerts.all())
+    items = [(item, administration.answers.get(item.key)) for item in instrument.items]
+    context = {
+        "client": client,
+        "administration": administration,
+        "instrument": instrument,
+        "items": [
+            (item, value, item.option(value).label if value is not None and item.option(value) else None)
+            for item, value in items
+        ],
+        "alerts": alerts,
+        "progress": progress(client, instrument.code),
+        "chart": chart_for(client, instrument.code, administrations, {administration.pk} if alerts else set()),
+    }
+    return render(request, "measures/administration.html", context)
+
+
+@require_staff
+def alert_close(request: HttpRequest, client_id: int, alert_id: int) -> HttpResponse:
+    client = access_client_by_id(request.user, client_id, write=True)
+    alert = Alert.objects.filter(client=client, pk=alert_id).select_related("administration").first()
+    if alert is None:
+        raise Http404("No such alert.")
+    form = CloseAlertForm(request.POST or None, alert=alert)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_close_alert(
+                alert,
+                disposition=form.cleaned_data["disposition"],
+                cssrs_administration=form.cleaned_data.get("cssrs_administration"),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The alert is closed and its disposition recorded."))
+            return redirect("measures_overview", client_id=client.pk)
+    record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=alert)
+    return render(request, "measures/alert_close.html", {"client": client, "alert": alert, "form": form})
