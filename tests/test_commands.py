@@ -86,3 +86,21 @@ def test_it_creates_a_working_token_on_the_command_line_and_revokes_it(alice: Us
     assert HttpClient().get("/api/v1/clients/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     with pytest.raises(CommandError, match="No active staff account"):
         run("token", "create", "--email", "ghost@north.test")
+
+
+def test_it_gives_the_demo_clients_measure_histories_and_one_open_item_9_alert() -> None:
+    from iptcare.measures.models import Administration, Alert, AlertRule
+    from iptcare.measures.selectors import progress
+
+    run("demo", "--password", DEMO_PASSWORD)
+    run("demo", "--password", DEMO_PASSWORD)
+    assert Alert.objects.filter(rule=AlertRule.PHQ9_ITEM9, status="open").count() == 1
+    verdicts = {
+        progress(client, "PHQ-9").change.verdict
+        for client in Client.objects.filter(administrations__isnull=False).distinct()
+        if progress(client, "PHQ-9")
+    }
+    assert {"improved", "no reliable change", "deteriorated"} <= verdicts
+    first_run = Administration.objects.count()
+    run("demo", "--password", DEMO_PASSWORD)
+    assert Administration.objects.count() == first_run

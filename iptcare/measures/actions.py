@@ -43,8 +43,12 @@ def do_record_administration(
     administered_at: dt.datetime | None = None,
     corrects: Administration | None = None,
     correction_reason: str = "",
+    notify: bool = True,
 ) -> Administration:
-    """Score on the server and store once. Raises AnswerError for answers that do not fit the instrument."""
+    """Score on the server and store once. Raises AnswerError for answers that do not fit the instrument.
+
+    `notify=False` records alerts without e-mailing anyone (for loading past data, where a message would be stale).
+    """
     instrument = get_instrument(code)
     sex = client.sex_at_birth if client.sex_at_birth in ("female", "male") else None
     result = score(instrument, answers, sex=sex)
@@ -79,7 +83,7 @@ def do_record_administration(
             "corrects": corrects.pk if corrects else None,
         },
     )
-    _raise_alerts(client, administration, result)
+    _raise_alerts(client, administration, result, notify=notify)
     return administration
 
 
@@ -92,14 +96,19 @@ def _check_correction(client: Client, code: str, corrects: Administration, reaso
         raise ValidationError(_("A correction needs a reason."))
 
 
-def _raise_alerts(client: Client, administration: Administration, result: Score) -> None:
+def _raise_alerts(client: Client, administration: Administration, result: Score, *, notify: bool) -> None:
     for flag in result.alerts:
         rule = ALERT_FOR_FLAG.get((result.instrument, flag))
         if rule is not None:
-            _raise(client, rule, administration, needs_cssrs=rule == AlertRule.PHQ9_ITEM9, detail=flag)
+            needs_cssrs = rule == AlertRule.PHQ9_ITEM9
+            _raise(client, rule, administration, needs_cssrs=needs_cssrs, detail=flag, notify=notify)
     verdict = deterioration_since_baseline(administration)
-    if verdict:
-        _raise(client, AlertRule.DETERIORATION, administration, needs_cssrs=False, detail=verdict)
+    # One open deterioration alert per instrument: a course that stays worse is one problem, not one per week.
+    already_open = Alert.objects.open().filter(
+        client=client, rule=AlertRule.DETERIORATION, administration__instrument_code=administration.instrument_code
+    )
+    if verdict and not already_open.exists():
+        _raise(client, AlertRule.DETERIORATION, administration, needs_cssrs=False, detail=verdict, notify=notify)
 
 
 def deterioration_since_baseline(administration: Administration) -> str:
@@ -126,7 +135,9 @@ def deterioration_since_baseline(administration: Administration) -> str:
     return f"{administration.instrument_code} {baseline.total_display} → {administration.total_display}"
 
 
-def _raise(client: Client, rule: str, administration: Administration, *, needs_cssrs: bool, detail: str) -> Alert:
+def _raise(
+    client: Client, rule: str, administration: Administration, *, needs_cssrs: bool, detail: str, notify: bool
+) -> Alert:
     owner = primary_therapist_of(client)
     alert = Alert.objects.create(
         organization_id=client.organization_id,
@@ -138,7 +149,7 @@ def _raise(client: Client, rule: str, administration: Administration, *, needs_c
         detail=detail[:300],
     )
     record_event(EventType.ALERT_RAISED, actor=None, client=client, obj=alert, extra={"rule": rule})
-    if owner is not None and owner.email:
+    if notify and owner is not None and owner.email:
         # No clinical detail leaves by e-mail: it says that something is waiting, and where.
         message = _("A new safety alert is waiting for a client on your caseload. Sign in to iptcare to review it.")
         transaction.on_commit(

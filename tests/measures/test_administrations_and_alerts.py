@@ -253,3 +253,18 @@ def test_it_lists_the_caseload_with_scores_and_alerts_in_constant_queries(
     few = count_queries()
     add_clients(10)
     assert count_queries() == few
+
+
+def phq9_total(total: int) -> dict[str, int]:
+    """PHQ-9 answers adding up to `total` (at most 24), item 9 kept at 0."""
+    values = [min(3, max(0, total - 3 * n)) for n in range(8)] + [0]
+    return phq9(*values)
+
+
+def test_it_keeps_one_open_deterioration_alert_per_instrument(fern: Client, alice: User) -> None:
+    # 5, then 12 (a rise of 7: reliable), then 13 (still worse): one alert, not two.
+    for week, total in enumerate((5, 12, 13)):
+        with time_machine.travel(dt.datetime(2026, 3, 2, tzinfo=dt.UTC) + dt.timedelta(weeks=week)):
+            do_record_administration(fern, "PHQ-9", phq9_total(total), acting_user=alice)
+    assert Administration.objects.get(total=13)
+    assert Alert.objects.filter(rule=AlertRule.DETERIORATION).count() == 1

@@ -26,8 +26,29 @@ from iptcare.clients.models import (
     TeamRole,
 )
 from iptcare.demo import data
+from iptcare.measures.actions import do_record_administration
+from iptcare.measures.models import Administration
 
 DEMO_DOMAIN = "demo.iptcare.test"
+# Weekly (PHQ-9, GAD-7) totals: improving, flat, worsening (a reliable deterioration), and a slow improvement.
+DEMO_COURSES = [
+    [(19, 15), (17, 14), (15, 12), (12, 10), (10, 8), (8, 7), (6, 5), (5, 4)],
+    [(11, 9), (12, 9), (11, 10), (12, 9), (11, 9), (12, 10)],
+    [(8, 6), (9, 7), (11, 8), (13, 10), (15, 11)],
+    [(14, 12), (14, 11), (13, 11), (12, 10), (11, 9), (10, 8), (9, 8)],
+]
+
+
+def _answers_for(total: int, items: int) -> dict[str, int]:
+    """Answers 0-3 adding up to `total`, spread over the items with the last item (PHQ-9 item 9) kept at 0."""
+    answers = {str(n): 0 for n in range(1, items + 1)}
+    left = total
+    for n in range(1, items):
+        answers[str(n)] = min(3, left)
+        left -= answers[str(n)]
+    return answers
+
+
 ORG_NAME = "Demo Recovery Services"
 CLIENT_COUNT = 40
 
@@ -52,6 +73,7 @@ class Command(BaseCommand):
             org, sites = self._organization()
             staff = self._staff(org, sites, password)
             created = self._clients(org, sites, staff)
+            self._measures(org, staff)
         admin_key = base64.b32encode(TOTPDevice.objects.get(user=staff["admin"]).bin_key).decode()
         if not quiet:
             self.stdout.write(
@@ -125,6 +147,39 @@ class Command(BaseCommand):
                 do_add_person(client, person, acting_user=staff["admin"])
             created += 1
         return created
+
+    def _measures(self, org: Organization, staff: dict[str, User]) -> None:
+        """Weekly PHQ-9 and GAD-7 histories: improving, flat and worsening courses, and one open item-9 alert."""
+        if Administration.objects.filter(organization=org).exists():
+            return
+        today = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+        clients = Client.objects.filter(organization=org, status=ClientStatus.ACTIVE).order_by("identifier")
+        for index, client in enumerate(clients):
+            course = DEMO_COURSES[index % len(DEMO_COURSES)]
+            therapist = staff["therapist"] if int(client.identifier[-4:]) % 2 else staff["counsellor"]
+            for week, (phq9_total, gad7_total) in enumerate(course):
+                when = today - dt.timedelta(weeks=len(course) - 1 - week)
+                do_record_administration(
+                    client,
+                    "PHQ-9",
+                    _answers_for(phq9_total, 9),
+                    acting_user=therapist,
+                    administered_at=when,
+                    notify=False,
+                )
+                do_record_administration(
+                    client,
+                    "GAD-7",
+                    _answers_for(gad7_total, 7),
+                    acting_user=therapist,
+                    administered_at=when,
+                    notify=False,
+                )
+        first = clients.first()
+        if first is not None:
+            # One client answered item 9 with "several days" this week: an open alert waits for a C-SSRS screener.
+            answers = _answers_for(9, 9) | {"9": 1}
+            do_record_administration(first, "PHQ-9", answers, acting_user=staff["therapist"], notify=False)
 
     def _client_facts(
         self, rng: random.Random, number: int, sites: list[Site], statuses: list[str], today: dt.date
