@@ -101,14 +101,16 @@ def _raise_alerts(client: Client, administration: Administration, result: Score,
         rule = ALERT_FOR_FLAG.get((result.instrument, flag))
         if rule is not None:
             needs_cssrs = rule == AlertRule.PHQ9_ITEM9
-            _raise(client, rule, administration, needs_cssrs=needs_cssrs, detail=flag, notify=notify)
+            raise_alert(
+                client, rule, administration=administration, needs_cssrs=needs_cssrs, detail=flag, notify=notify
+            )
     verdict = deterioration_since_baseline(administration)
     # One open deterioration alert per instrument: a course that stays worse is one problem, not one per week.
     already_open = Alert.objects.open().filter(
         client=client, rule=AlertRule.DETERIORATION, administration__instrument_code=administration.instrument_code
     )
     if verdict and not already_open.exists():
-        _raise(client, AlertRule.DETERIORATION, administration, needs_cssrs=False, detail=verdict, notify=notify)
+        raise_alert(client, AlertRule.DETERIORATION, administration=administration, detail=verdict, notify=notify)
 
 
 def deterioration_since_baseline(administration: Administration) -> str:
@@ -135,9 +137,16 @@ def deterioration_since_baseline(administration: Administration) -> str:
     return f"{administration.instrument_code} {baseline.total_display} → {administration.total_display}"
 
 
-def _raise(
-    client: Client, rule: str, administration: Administration, *, needs_cssrs: bool, detail: str, notify: bool
+def raise_alert(
+    client: Client,
+    rule: str,
+    *,
+    administration: Administration | None = None,
+    needs_cssrs: bool = False,
+    detail: str = "",
+    notify: bool = True,
 ) -> Alert:
+    """Open an alert for the client's primary therapist (call inside the transaction of what caused it)."""
     owner = primary_therapist_of(client)
     alert = Alert.objects.create(
         organization_id=client.organization_id,
