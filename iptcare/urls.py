@@ -75,6 +75,9 @@ urlpatterns = [
         name="administration_detail",
     ),
     path("clients/<int:client_id>/alerts/<int:alert_id>/", measure_views.alert_close, name="alert_close"),
+    path("clients/<int:client_id>/measures/links/", measure_views.link_create, name="link_create"),
+    # A client's questionnaire link: no sign-in; the token is the key.
+    path("r/<str:token>/", measure_views.self_report, name="self_report"),
     # The organization admin's pages.
     path("manage/staff/", staff_views.staff_list, name="staff_list"),
     path("manage/staff/invite/", staff_views.staff_invite, name="staff_invite"),

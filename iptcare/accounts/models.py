@@ -18,6 +18,8 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    # Whether clients see their own scores after answering (off: they see a thank-you only).
+    show_scores_to_clients = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -34,6 +34,8 @@ class EventType(models.IntegerChoices):
 
     MEASURE_RECORDED = 220, _("Questionnaire recorded")
     MEASURES_VIEWED = 221, _("Questionnaire results viewed")
+    LINK_SENT = 222, _("Questionnaire link created")
+    LINK_OPENED = 223, _("Questionnaire link opened")
     ALERT_RAISED = 230, _("Safety alert raised")
     ALERT_CLOSED = 231, _("Safety alert closed")
 
@@ -72,7 +74,8 @@ class AuditEvent(models.Model):
     # Kept as text too, so the trail still reads well for a sign-in attempt with an unknown e-mail.
     actor_label = models.CharField(max_length=254, blank=True)
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    event_type = models.PositiveSmallIntegerField(choices=EventType.choices)
+    # An EventType value. Not declared as `choices`, so that adding an event type needs no migration.
+    event_type = models.PositiveSmallIntegerField()
     # The record acted on, as "app.model" and its primary key (e.g. "clients.person", "17").
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
@@ -95,7 +98,14 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_event_type_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.event_label}"
+
+    @property
+    def event_label(self) -> str:
+        try:
+            return str(EventType(self.event_type).label)
+        except ValueError:
+            return str(self.event_type)
 
     @property
     def object_label(self) -> str:

@@ -108,7 +108,7 @@ def _csv_rows(events: QuerySet[AuditEvent], openable: set[int]) -> Iterator[str]
     for event in events.iterator(chunk_size=2000):
         row = [
             timezone.localtime(event.created_at).isoformat(),
-            event.get_event_type_display(),
+            event.event_label,
             event.actor_label,
             event.client.identifier if event.client else "",
             f"{event.object_type}:{event.object_id}" if event.object_type else "",

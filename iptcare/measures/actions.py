@@ -75,6 +75,7 @@ def do_record_administration(
     record_event(
         EventType.MEASURE_RECORDED,
         actor=acting_user,
+        actor_label="" if acting_user else AnsweredBy(answered_by).label,
         client=client,
         obj=administration,
         extra={

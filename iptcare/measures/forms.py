@@ -23,16 +23,23 @@ def _skip_hint(item: Item) -> str:
 class InstrumentForm(forms.Form):
     """One radio group per item; an item left blank is stored as not answered."""
 
-    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, instrument: Instrument, for_client: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         for item in instrument.items:
+            # A clinician sees the skip rule; a client answering alone is told which answers lead on.
+            hint = _skip_hint(item)
+            if for_client and hint:
+                hint = _("Answer only if you answered “%(value)s” to question %(item)s.") % {
+                    "value": item.asked_if.value,  # type: ignore[union-attr]
+                    "item": item.asked_if.on.removeprefix("item:"),  # type: ignore[union-attr]
+                }
             self.fields[f"item_{item.key}"] = forms.ChoiceField(
                 label=f"{item.key}. {item.text}",
                 choices=[(str(option.value), option.label) for option in item.options],
                 widget=forms.RadioSelect,
                 required=False,
-                help_text=_skip_hint(item),
+                help_text=hint,
             )
 
     def answers(self) -> dict[str, Any]:
@@ -79,3 +86,26 @@ class CloseAlertForm(forms.Form):
             )
         else:
             del self.fields["cssrs_administration"]
+
+
+class SelfReportLinkForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("Questionnaire"))
+    send_email = forms.BooleanField(label=_("E-mail the link to the client"), required=False)
+
+    def __init__(self, *args: Any, client: Any, **kwargs: Any) -> None:
+        from iptcare.measures.instruments import INSTRUMENTS
+
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["instrument"].choices = [(code, f"{code} — {i.name}") for code, i in INSTRUMENTS.items()]
+        if client.email:
+            self.fields["send_email"].help_text = _("To %(email)s. Otherwise copy the link and give it to them.") % {
+                "email": client.email
+            }
+        else:
+            del self.fields["send_email"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned.setdefault("send_email", False)
+        return cleaned

@@ -161,3 +161,48 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} ({self.get_status_display()})"
+
+
+class SelfReportLinkQuerySet(models.QuerySet):
+    def usable(self) -> SelfReportLinkQuerySet:
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class SelfReportLink(models.Model):
+    """A single-use link a client opens without signing in, to answer one questionnaire.
+
+    The token in the URL is signed (with its creation time) and only its SHA-256 digest is stored.
+    """
+
+    DEFAULT_VALID_FOR = timezone.timedelta(hours=72)
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="self_report_links")
+    instrument_code = models.CharField(max_length=20)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_to = models.EmailField(blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    administration = models.OneToOneField(
+        Administration, on_delete=models.PROTECT, null=True, blank=True, related_name="self_report_link"
+    )
+
+    objects = SelfReportLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "created_at"], name="link_client_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} link for client {self.client_id}"
+
+    @property
+    def state(self) -> str:
+        if self.used_at:
+            return "answered"
+        if self.revoked_at:
+            return "withdrawn"
+        return "expired" if self.expires_at <= timezone.now() else "waiting"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from iptcare.accounts.access import require_staff
 from iptcare.audit.events import record_event
@@ -14,8 +15,9 @@ from iptcare.audit.models import EventType
 from iptcare.clients.access import access_client_by_id
 from iptcare.clients.models import Client
 from iptcare.measures.actions import do_close_alert, do_record_administration
-from iptcare.measures.forms import CloseAlertForm, InstrumentForm
+from iptcare.measures.forms import CloseAlertForm, InstrumentForm, SelfReportLinkForm
 from iptcare.measures.instruments import INSTRUMENTS, get_instrument
+from iptcare.measures.links import LinkUsed, do_answer_link, do_create_link, record_link_opened, resolve_link
 from iptcare.measures.models import Administration, Alert
 from iptcare.measures.selectors import chart_for, history, latest_by_instrument, progress
 
@@ -44,6 +46,9 @@ def measures_overview(request: HttpRequest, client_id: int) -> HttpResponse:
         )
     context = {
         "client": client,
+        "new_link": request.session.pop(NEW_LINK_SESSION_KEY, None),
+        "links": client.self_report_links.select_related("created_by")[:10],
+        "link_form": SelfReportLinkForm(client=client),
         "open_alerts": [a for a in alerts if a.status == "open"],
         "sections": sections,
         "alerts": alerts,
@@ -120,3 +125,54 @@ def alert_close(request: HttpRequest, client_id: int, alert_id: int) -> HttpResp
             return redirect("measures_overview", client_id=client.pk)
     record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=alert)
     return render(request, "measures/alert_close.html", {"client": client, "alert": alert, "form": form})
+
+
+NEW_LINK_SESSION_KEY = "new_self_report_link"
+
+
+@require_staff
+@require_POST
+def link_create(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = access_client_by_id(request.user, client_id, write=True)
+    form = SelfReportLinkForm(request.POST, client=client)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("instrument", [])) or _("Choose a questionnaire."))
+        return redirect("measures_overview", client_id=client.pk)
+    email_to = client.email if form.cleaned_data["send_email"] else ""
+    _link, url = do_create_link(
+        client,
+        form.cleaned_data["instrument"],
+        acting_user=request.user,
+        base_url=request.build_absolute_uri("/")[:-1],
+        email_to=email_to,
+    )
+    # Shown once on the next page; only a digest of the token is stored.
+    request.session[NEW_LINK_SESSION_KEY] = url
+    if email_to:
+        messages.success(request, _("The link is on its way to %(email)s.") % {"email": email_to})
+    return redirect("measures_overview", client_id=client.pk)
+
+
+def self_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The client's page: no sign-in, works on a phone, crisis line on top, no scores unless the program allows."""
+    link = resolve_link(token)
+    if link is None:
+        return render(request, "measures/self_report_gone.html", status=410)
+    instrument = get_instrument(link.instrument_code)
+    form = InstrumentForm(request.POST or None, instrument=instrument, for_client=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = do_answer_link(link, form.answers())
+        except LinkUsed:
+            return render(request, "measures/self_report_gone.html", status=410)
+        context = {
+            "administration": administration,
+            "show_score": link.organization.show_scores_to_clients,
+            "needs_support": bool(administration.alerts.exists()),
+            "organization": link.organization,
+        }
+        return render(request, "measures/self_report_done.html", context)
+    if request.method == "GET":
+        record_link_opened(link)
+    context = {"instrument": instrument, "form": form, "organization": link.organization}
+    return render(request, "measures/self_report.html", context)
