@@ -84,8 +84,10 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
 
 def _mount_routers() -> None:
     from iptcare.clients.api import router as clients_router
+    from iptcare.measures.api import router as measures_router
 
     api.add_router("/clients/", clients_router)
+    api.add_router("/measures/", measures_router)
 
 
 _mount_routers()
