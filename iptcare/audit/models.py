@@ -36,6 +36,7 @@ class EventType(models.IntegerChoices):
     MEASURES_VIEWED = 221, _("Questionnaire results viewed")
     LINK_SENT = 222, _("Questionnaire link created")
     LINK_OPENED = 223, _("Questionnaire link opened")
+    SCHEDULE_CHANGED = 224, _("Questionnaire schedule changed")
     ALERT_RAISED = 230, _("Safety alert raised")
     ALERT_CLOSED = 231, _("Safety alert closed")
 

@@ -31,6 +31,7 @@ from iptcare.clients.forms import (
 from iptcare.clients.models import Client, ClientStatus, Person, TeamRole
 from iptcare.clients.selectors import SORTS, care_team_in_role_order, caseload_queryset
 from iptcare.lib.paging import paginate, query_without_page
+from iptcare.measures.schedules import due_by_client
 
 
 @require_staff
@@ -44,6 +45,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         request, caseload_queryset(user, query=query, status=status, site=site, sort=sort), settings.PAGE_SIZE
     )
     record_list_view(actor=user, clients=list(page.object_list), extra={"query": query, "page": page.number})
+    due = due_by_client(list(page.object_list))
+    for client in page.object_list:
+        client.due_items = due.get(client.pk, [])
     context = {
         "page": page,
         "query": query,
@@ -72,6 +76,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "status_changes": client.status_changes.select_related("changed_by")[:10],
         "can_write": _can_write(request, client),
         "open_alerts": list(client.alerts.open().order_by("-raised_at")),
+        "due": due_by_client([client]).get(client.pk, []),
     }
     return render(request, "clients/detail.html", context)
 

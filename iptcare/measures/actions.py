@@ -15,7 +15,15 @@ from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.models import CareTeamMember, TeamRole
 from iptcare.measures.instruments import get_instrument
-from iptcare.measures.models import Administration, Alert, AlertRule, AlertStatus, AnsweredBy
+from iptcare.measures.models import (
+    Administration,
+    Alert,
+    AlertRule,
+    AlertStatus,
+    AnsweredBy,
+    MeasureSchedule,
+    ScheduleKind,
+)
 from iptcare.measures.scoring import Score, change_between, score
 
 if TYPE_CHECKING:
@@ -211,3 +219,54 @@ def do_close_alert(
         extra={"rule": alert.rule, "cssrs": cssrs_administration.pk if cssrs_administration else None},
     )
     return alert
+
+
+@transaction.atomic
+def do_add_schedule(
+    client: Client, code: str, kind: str, *, interval_days: int | None = None, acting_user: User
+) -> MeasureSchedule:
+    instrument = get_instrument(code)
+    schedule = MeasureSchedule(
+        organization_id=client.organization_id,
+        client=client,
+        instrument_code=instrument.code,
+        kind=kind,
+        interval_days=interval_days if kind == ScheduleKind.EVERY_N_DAYS else None,
+        created_by=acting_user,
+    )
+    schedule.full_clean()
+    schedule.save()
+    record_event(
+        EventType.SCHEDULE_CHANGED,
+        actor=acting_user,
+        client=client,
+        obj=schedule,
+        extra={"added": str(schedule), "interval_days": schedule.interval_days},
+    )
+    return schedule
+
+
+@transaction.atomic
+def do_remove_schedule(schedule: MeasureSchedule, *, acting_user: User) -> None:
+    record_event(
+        EventType.SCHEDULE_CHANGED,
+        actor=acting_user,
+        client=schedule.client,
+        obj=schedule,
+        extra={"removed": str(schedule)},
+    )
+    schedule.delete()
+
+
+@transaction.atomic
+def do_apply_standard_schedule(client: Client, *, acting_user: User) -> int:
+    """Add the program's usual schedule, keeping any the client already has. Returns how many were added."""
+    from iptcare.measures.schedules import STANDARD_SCHEDULE
+
+    existing = set(MeasureSchedule.objects.filter(client=client).values_list("instrument_code", "kind"))
+    added = 0
+    for code, kind, days in STANDARD_SCHEDULE:
+        if (code, kind) not in existing:
+            do_add_schedule(client, code, kind, interval_days=days, acting_user=acting_user)
+            added += 1
+    return added

@@ -109,3 +109,25 @@ class SelfReportLinkForm(forms.Form):
         cleaned = super().clean()
         cleaned.setdefault("send_email", False)
         return cleaned
+
+
+class ScheduleForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("Questionnaire"))
+    kind = forms.ChoiceField(label=_("When"))
+    interval_days = forms.IntegerField(
+        label=_("Every how many days"), min_value=1, max_value=365, required=False, help_text=_("For “Every N days”.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from iptcare.measures.instruments import INSTRUMENTS
+        from iptcare.measures.models import ScheduleKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [(code, code) for code in INSTRUMENTS]
+        self.fields["kind"].choices = ScheduleKind.choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("kind") == "every_n_days" and not cleaned.get("interval_days"):
+            self.add_error("interval_days", _("Give the number of days between questionnaires."))
+        return cleaned

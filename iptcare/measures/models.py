@@ -206,3 +206,39 @@ class SelfReportLink(models.Model):
         if self.revoked_at:
             return "withdrawn"
         return "expired" if self.expires_at <= timezone.now() else "waiting"
+
+
+class ScheduleKind(models.TextChoices):
+    EVERY_N_DAYS = "every_n_days", _("Every N days")
+    AT_INTAKE = "at_intake", _("Once, at intake")
+    AT_DISCHARGE = "at_discharge", _("At discharge")
+
+
+class MeasureSchedule(models.Model):
+    """When a client is due an instrument. Due and overdue are computed from the last administration."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="measure_schedules")
+    instrument_code = models.CharField(_("questionnaire"), max_length=20)
+    kind = models.CharField(_("when"), max_length=20, choices=ScheduleKind.choices)
+    interval_days = models.PositiveSmallIntegerField(_("every how many days"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["client", "instrument_code", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "instrument_code", "kind"],
+                name="schedule_unique_per_client_instrument_kind",
+                violation_error_message=_("This client already has that schedule for that questionnaire."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="every_n_days") | models.Q(interval_days__gte=1),
+                name="schedule_interval_for_every_n_days",
+                violation_error_message=_("Give the number of days between questionnaires."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} {self.get_kind_display()}"

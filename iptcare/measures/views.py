@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,11 +15,18 @@ from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.access import access_client_by_id
 from iptcare.clients.models import Client
-from iptcare.measures.actions import do_close_alert, do_record_administration
-from iptcare.measures.forms import CloseAlertForm, InstrumentForm, SelfReportLinkForm
+from iptcare.measures.actions import (
+    do_add_schedule,
+    do_apply_standard_schedule,
+    do_close_alert,
+    do_record_administration,
+    do_remove_schedule,
+)
+from iptcare.measures.forms import CloseAlertForm, InstrumentForm, ScheduleForm, SelfReportLinkForm
 from iptcare.measures.instruments import INSTRUMENTS, get_instrument
 from iptcare.measures.links import LinkUsed, do_answer_link, do_create_link, record_link_opened, resolve_link
-from iptcare.measures.models import Administration, Alert
+from iptcare.measures.models import Administration, Alert, MeasureSchedule
+from iptcare.measures.schedules import due_for, last_given_dates
 from iptcare.measures.selectors import chart_for, history, latest_by_instrument, progress
 
 
@@ -49,6 +57,9 @@ def measures_overview(request: HttpRequest, client_id: int) -> HttpResponse:
         "new_link": request.session.pop(NEW_LINK_SESSION_KEY, None),
         "links": client.self_report_links.select_related("created_by")[:10],
         "link_form": SelfReportLinkForm(client=client),
+        "schedule_form": ScheduleForm(),
+        "schedules": list(client.measure_schedules.all()),
+        "due": due_for(client.measure_schedules.all(), last_given_dates(client), client, timezone.localdate()),
         "open_alerts": [a for a in alerts if a.status == "open"],
         "sections": sections,
         "alerts": alerts,
@@ -176,3 +187,38 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
         record_link_opened(link)
     context = {"instrument": instrument, "form": form, "organization": link.organization}
     return render(request, "measures/self_report.html", context)
+
+
+@require_staff
+@require_POST
+def schedule_change(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Add a schedule, apply the standard one, or remove one (the form's "action" says which)."""
+    client = access_client_by_id(request.user, client_id, write=True)
+    action = request.POST.get("action", "add")
+    if action == "standard":
+        added = do_apply_standard_schedule(client, acting_user=request.user)
+        messages.success(request, _("Added %(count)d schedules.") % {"count": added})
+    elif action == "remove":
+        schedule = MeasureSchedule.objects.filter(client=client, pk=request.POST.get("schedule_id") or 0).first()
+        if schedule is None:
+            raise Http404("No such schedule.")
+        do_remove_schedule(schedule, acting_user=request.user)
+        messages.success(request, _("Removed the schedule %(schedule)s.") % {"schedule": schedule})
+    else:
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                do_add_schedule(
+                    client,
+                    form.cleaned_data["instrument"],
+                    form.cleaned_data["kind"],
+                    interval_days=form.cleaned_data["interval_days"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Schedule added."))
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("measures_overview", client_id=client.pk)

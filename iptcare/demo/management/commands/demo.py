@@ -26,7 +26,7 @@ from iptcare.clients.models import (
     TeamRole,
 )
 from iptcare.demo import data
-from iptcare.measures.actions import do_record_administration
+from iptcare.measures.actions import do_apply_standard_schedule, do_record_administration
 from iptcare.measures.models import Administration
 
 DEMO_DOMAIN = "demo.iptcare.test"
@@ -157,6 +157,7 @@ class Command(BaseCommand):
         for index, client in enumerate(clients):
             course = DEMO_COURSES[index % len(DEMO_COURSES)]
             therapist = staff["therapist"] if int(client.identifier[-4:]) % 2 else staff["counsellor"]
+            do_apply_standard_schedule(client, acting_user=therapist)
             for week, (phq9_total, gad7_total) in enumerate(course):
                 when = today - dt.timedelta(weeks=len(course) - 1 - week)
                 do_record_administration(
