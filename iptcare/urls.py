@@ -94,6 +94,7 @@ urlpatterns = [
     path("manage/sites/new/", staff_views.site_edit, name="site_create"),
     path("manage/sites/<int:site_id>/", staff_views.site_edit, name="site_edit"),
     path("manage/audit/", audit_views.audit_list, name="audit_list"),
+    path("manage/measures/", measure_views.measure_settings, name="measure_settings"),
     path("manage/audit/export.csv", audit_views.audit_csv, name="audit_csv"),
     # The JSON API and its schema at /api/v1/openapi.json.
     path("api/v1/", api.urls),

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (_("Staff"), reverse("staff_list")),
                 (_("Sites"), reverse("site_list")),
                 (_("Audit trail"), reverse("audit_list")),
+                (_("Measures"), reverse("measure_settings")),
             ]
         items.append((_("My account"), reverse("account_settings")))
     return {"nav_items": items, "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES}

@@ -55,6 +55,7 @@ class EventType(models.IntegerChoices):
     STAFF_REACTIVATED = 503, _("Staff member reactivated")
     SITE_CREATED = 510, _("Site created")
     SITE_UPDATED = 511, _("Site changed")
+    MEASURE_SETTINGS_CHANGED = 520, _("Measure settings changed")
 
     TOKEN_CREATED = 600, _("API token created")
     TOKEN_REVOKED = 601, _("API token revoked")

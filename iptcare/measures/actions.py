@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from iptcare.audit.events import record_event
+from iptcare.audit.events import diff_fields, record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.models import CareTeamMember, TeamRole
 from iptcare.measures.instruments import get_instrument
@@ -22,6 +22,7 @@ from iptcare.measures.models import (
     AlertStatus,
     AnsweredBy,
     MeasureSchedule,
+    MeasureSettings,
     ScheduleKind,
 )
 from iptcare.measures.scoring import Score, change_between, score
@@ -32,11 +33,11 @@ if TYPE_CHECKING:
 
 CSSRS_CODE = "C-SSRS"
 
-# Which instrument flags raise which alert. PHQ-9 item 9 blocks until a C-SSRS screener and a disposition.
+# Which instrument flags raise which alert; these safety rules always apply. PHQ-9 item 9 blocks until a
+# C-SSRS screener and a disposition. High craving (PACS) uses the organization's threshold instead of the flag.
 ALERT_FOR_FLAG: dict[tuple[str, str], AlertRule] = {
     ("PHQ-9", "item9-positive"): AlertRule.PHQ9_ITEM9,
     ("C-SSRS", "high-risk"): AlertRule.CSSRS_HIGH,
-    ("PACS", "high-craving"): AlertRule.HIGH_CRAVING,
 }
 
 
@@ -106,6 +107,21 @@ def _check_correction(client: Client, code: str, corrects: Administration, reaso
 
 
 def _raise_alerts(client: Client, administration: Administration, result: Score, *, notify: bool) -> None:
+    settings = MeasureSettings.for_organization(client.organization_id)
+    if result.instrument == "PACS" and result.total is not None and result.total >= settings.pacs_alert_at:
+        raise_alert(
+            client,
+            AlertRule.HIGH_CRAVING,
+            administration=administration,
+            detail=f"PACS {result.total:g}",
+            notify=notify,
+        )
+    _raise_flag_alerts(client, administration, result, notify=notify)
+    if settings.deterioration_alerts:
+        _raise_deterioration(client, administration, settings, notify=notify)
+
+
+def _raise_flag_alerts(client: Client, administration: Administration, result: Score, *, notify: bool) -> None:
     for flag in result.alerts:
         rule = ALERT_FOR_FLAG.get((result.instrument, flag))
         if rule is not None:
@@ -113,7 +129,14 @@ def _raise_alerts(client: Client, administration: Administration, result: Score,
             raise_alert(
                 client, rule, administration=administration, needs_cssrs=needs_cssrs, detail=flag, notify=notify
             )
-    verdict = deterioration_since_baseline(administration)
+
+
+def _raise_deterioration(
+    client: Client, administration: Administration, settings: MeasureSettings, *, notify: bool
+) -> None:
+    verdict = deterioration_since_baseline(
+        administration, threshold=settings.threshold_for(administration.instrument_code)
+    )
     # One open deterioration alert per instrument: a course that stays worse is one problem, not one per week.
     already_open = Alert.objects.open().filter(
         client=client, rule=AlertRule.DETERIORATION, administration__instrument_code=administration.instrument_code
@@ -122,7 +145,7 @@ def _raise_alerts(client: Client, administration: Administration, result: Score,
         raise_alert(client, AlertRule.DETERIORATION, administration=administration, detail=verdict, notify=notify)
 
 
-def deterioration_since_baseline(administration: Administration) -> str:
+def deterioration_since_baseline(administration: Administration, *, threshold: float | None = None) -> str:
     """A description when the total got reliably worse than at the first administration, else ""."""
     if administration.total is None:
         return ""
@@ -140,7 +163,7 @@ def deterioration_since_baseline(administration: Administration) -> str:
     )
     if baseline is None:
         return ""
-    change = change_between(administration.instrument, baseline.total, administration.total)
+    change = change_between(administration.instrument, baseline.total, administration.total, threshold=threshold)
     if change.verdict != "deteriorated":
         return ""
     return f"{administration.instrument_code} {baseline.total_display} → {administration.total_display}"
@@ -270,3 +293,38 @@ def do_apply_standard_schedule(client: Client, *, acting_user: User) -> int:
             do_add_schedule(client, code, kind, interval_days=days, acting_user=acting_user)
             added += 1
     return added
+
+
+@transaction.atomic
+def do_save_measure_settings(
+    organization_id: int,
+    *,
+    pacs_alert_at: int,
+    deterioration_alerts: bool,
+    thresholds: dict[str, float],
+    acting_user: User,
+) -> MeasureSettings:
+    settings, _created = MeasureSettings.objects.select_for_update().get_or_create(organization_id=organization_id)
+    before = {
+        "pacs_alert_at": settings.pacs_alert_at,
+        "deterioration_alerts": settings.deterioration_alerts,
+        "reliable_change_thresholds": settings.reliable_change_thresholds,
+    }
+    settings.pacs_alert_at = pacs_alert_at
+    settings.deterioration_alerts = deterioration_alerts
+    settings.reliable_change_thresholds = thresholds
+    settings.updated_at = timezone.now()
+    settings.full_clean()
+    settings.save()
+    after = {
+        "pacs_alert_at": pacs_alert_at,
+        "deterioration_alerts": deterioration_alerts,
+        "reliable_change_thresholds": thresholds,
+    }
+    record_event(
+        EventType.MEASURE_SETTINGS_CHANGED,
+        actor=acting_user,
+        obj=settings,
+        changes=diff_fields(before, after),
+    )
+    return settings

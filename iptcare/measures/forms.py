@@ -131,3 +131,34 @@ class ScheduleForm(forms.Form):
         if cleaned.get("kind") == "every_n_days" and not cleaned.get("interval_days"):
             self.add_error("interval_days", _("Give the number of days between questionnaires."))
         return cleaned
+
+
+class MeasureSettingsForm(forms.Form):
+    pacs_alert_at = forms.IntegerField(
+        label=_("PACS total that raises a high-craving alert"), min_value=1, max_value=30, initial=15
+    )
+    deterioration_alerts = forms.BooleanField(label=_("Alert on reliable deterioration"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from iptcare.measures.instruments import INSTRUMENTS
+
+        super().__init__(*args, **kwargs)
+        for code, instrument in INSTRUMENTS.items():
+            if instrument.method == "none":
+                continue
+            default = instrument.reliable_change.threshold if instrument.reliable_change else None
+            self.fields[f"threshold_{code}"] = forms.DecimalField(
+                label=_("%(code)s: reliable change, in points") % {"code": code},
+                required=False,
+                min_value=0.01,
+                max_digits=5,
+                decimal_places=2,
+                help_text=_("Default: %(default)s") % {"default": default if default is not None else _("none")},
+            )
+
+    def thresholds(self) -> dict[str, float]:
+        return {
+            name.removeprefix("threshold_"): float(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("threshold_") and value is not None
+        }

@@ -242,3 +242,43 @@ class MeasureSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.get_kind_display()}"
+
+
+class MeasureSettings(models.Model):
+    """An organization's choices for alert rules and change thresholds.
+
+    The PHQ-9 item-9 and C-SSRS high-risk alerts are not here: they are safety rules and always apply.
+    """
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="measure_settings"
+    )
+    pacs_alert_at = models.PositiveSmallIntegerField(
+        _("PACS total that raises a high-craving alert"), default=15, help_text=_("0–30; the default is 15.")
+    )
+    deterioration_alerts = models.BooleanField(_("Alert on reliable deterioration"), default=True)
+    # {"PHQ-9": 6, "GAD-7": 4}: the change in points that counts as reliable, replacing an instrument's default.
+    reliable_change_thresholds = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "measure settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pacs_alert_at__lte=30),
+                name="measure_settings_pacs_in_range",
+                violation_error_message=_("The PACS total runs from 0 to 30."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Measure settings of {self.organization_id}"
+
+    @classmethod
+    def for_organization(cls, organization_id: int) -> MeasureSettings:
+        """The stored settings, or the defaults (unsaved) when the organization has not changed any."""
+        return cls.objects.filter(organization_id=organization_id).first() or cls(organization_id=organization_id)
+
+    def threshold_for(self, code: str) -> float | None:
+        value = (self.reliable_change_thresholds or {}).get(code)
+        return float(value) if value is not None else None

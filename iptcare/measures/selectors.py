@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from iptcare.clients.models import Client
 from iptcare.lib.charts import ChartBand, ChartPoint, line_chart
 from iptcare.measures.instruments import INSTRUMENTS, get_instrument
-from iptcare.measures.models import Administration
+from iptcare.measures.models import Administration, MeasureSettings
 from iptcare.measures.scoring import Change, change_between
 
 
@@ -42,7 +42,10 @@ def progress(client: Client, code: str) -> Progress | None:
     if len(scored) < 2:
         return None
     baseline, latest = scored[0], scored[-1]
-    return Progress(baseline, latest, change_between(latest.instrument, baseline.total, latest.total))
+    threshold = MeasureSettings.for_organization(client.organization_id).threshold_for(latest.instrument_code)
+    return Progress(
+        baseline, latest, change_between(latest.instrument, baseline.total, latest.total, threshold=threshold)
+    )
 
 
 def chart_for(client: Client, code: str, administrations: list[Administration], alert_ids: set[int]) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iptcare.accounts.access import require_staff
+from iptcare.accounts.access import require_admin, require_staff
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.access import access_client_by_id
@@ -21,11 +21,18 @@ from iptcare.measures.actions import (
     do_close_alert,
     do_record_administration,
     do_remove_schedule,
+    do_save_measure_settings,
 )
-from iptcare.measures.forms import CloseAlertForm, InstrumentForm, ScheduleForm, SelfReportLinkForm
+from iptcare.measures.forms import (
+    CloseAlertForm,
+    InstrumentForm,
+    MeasureSettingsForm,
+    ScheduleForm,
+    SelfReportLinkForm,
+)
 from iptcare.measures.instruments import INSTRUMENTS, get_instrument
 from iptcare.measures.links import LinkUsed, do_answer_link, do_create_link, record_link_opened, resolve_link
-from iptcare.measures.models import Administration, Alert, MeasureSchedule
+from iptcare.measures.models import Administration, Alert, MeasureSchedule, MeasureSettings
 from iptcare.measures.schedules import due_for, last_given_dates
 from iptcare.measures.selectors import chart_for, history, latest_by_instrument, progress
 
@@ -222,3 +229,24 @@ def schedule_change(request: HttpRequest, client_id: int) -> HttpResponse:
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("measures_overview", client_id=client.pk)
+
+
+@require_admin
+def measure_settings(request: HttpRequest) -> HttpResponse:
+    """The admin's page for alert thresholds and reliable-change thresholds."""
+    org_id = request.user.organization_id
+    current = MeasureSettings.for_organization(org_id)
+    initial = {"pacs_alert_at": current.pacs_alert_at, "deterioration_alerts": current.deterioration_alerts}
+    initial |= {f"threshold_{code}": value for code, value in (current.reliable_change_thresholds or {}).items()}
+    form = MeasureSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        do_save_measure_settings(
+            org_id,
+            pacs_alert_at=form.cleaned_data["pacs_alert_at"],
+            deterioration_alerts=form.cleaned_data["deterioration_alerts"],
+            thresholds=form.thresholds(),
+            acting_user=request.user,
+        )
+        messages.success(request, _("Saved. New questionnaires use these settings from now on."))
+        return redirect("measure_settings")
+    return render(request, "measures/settings.html", {"form": form})
