@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "iptcare.audit",
     "iptcare.clients",
     "iptcare.measures",
+    "iptcare.substance_use",
     "iptcare.demo",
 ]
 

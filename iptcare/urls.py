@@ -10,6 +10,7 @@ from iptcare.api import api, api_not_found
 from iptcare.audit import views as audit_views
 from iptcare.clients import views as client_views
 from iptcare.measures import views as measure_views
+from iptcare.substance_use import views as use_views
 
 urlpatterns = [
     path("", lambda request: redirect("caseload"), name="home"),
@@ -79,6 +80,11 @@ urlpatterns = [
     path("clients/<int:client_id>/measures/schedules/", measure_views.schedule_change, name="schedule_change"),
     # A client's questionnaire link: no sign-in; the token is the key.
     path("r/<str:token>/", measure_views.self_report, name="self_report"),
+    # Substance use.
+    path("clients/<int:client_id>/use/", use_views.use_overview, name="use_overview"),
+    path("clients/<int:client_id>/use/calendar/", use_views.use_calendar_edit, name="use_calendar"),
+    path("clients/<int:client_id>/use/check-ins/", use_views.check_in_list, name="check_in_list"),
+    path("clients/<int:client_id>/use/check-ins/record/", use_views.check_in_edit, name="check_in_edit"),
     # The organization admin's pages.
     path("manage/staff/", staff_views.staff_list, name="staff_list"),
     path("manage/staff/invite/", staff_views.staff_invite, name="staff_invite"),
