@@ -95,6 +95,7 @@ def test_it_gives_the_demo_clients_measure_histories_and_one_open_item_9_alert()
     run("demo", "--password", DEMO_PASSWORD)
     run("demo", "--password", DEMO_PASSWORD)
     assert Alert.objects.filter(rule=AlertRule.PHQ9_ITEM9, status="open").count() == 1
+    assert Alert.objects.filter(rule=AlertRule.LAPSE, status="open").count() == 1
     verdicts = {
         progress(client, "PHQ-9").change.verdict
         for client in Client.objects.filter(administrations__isnull=False).distinct()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -28,6 +29,8 @@ from iptcare.clients.models import (
 from iptcare.demo import data
 from iptcare.measures.actions import do_apply_standard_schedule, do_record_administration
 from iptcare.measures.models import Administration
+from iptcare.substance_use.actions import DayEntry, SubstanceEntry, do_record_use_days
+from iptcare.substance_use.models import DayStatus, Unit, UseDay
 
 DEMO_DOMAIN = "demo.iptcare.test"
 # Weekly (PHQ-9, GAD-7) totals: improving, flat, worsening (a reliable deterioration), and a slow improvement.
@@ -37,6 +40,23 @@ DEMO_COURSES = [
     [(8, 6), (9, 7), (11, 8), (13, 10), (15, 11)],
     [(14, 12), (14, 11), (13, 11), (12, 10), (11, 9), (10, 8), (9, 8)],
 ]
+
+
+def _use_day(day: dt.date, days_ago: int, pattern: str) -> DayEntry | None:
+    """One synthetic Timeline Followback day; None leaves the day missing (every tenth day)."""
+    if days_ago % 10 == 0:
+        return None
+    drinks = 0
+    if pattern == "weekly" and days_ago % 7 in (1, 4):
+        drinks = 3
+    elif pattern == "rising" and days_ago <= 18 and days_ago % 3 == 0:
+        drinks = 6 if days_ago <= 6 else 4
+    elif pattern == "lapse" and days_ago == 2:
+        drinks = 7
+    if not drinks:
+        return DayEntry(day, DayStatus.NO_USE, (SubstanceEntry(Substance.ALCOHOL, used=False),))
+    alcohol = SubstanceEntry(Substance.ALCOHOL, used=True, amount=Decimal(drinks), unit=Unit.STANDARD_DRINKS)
+    return DayEntry(day, DayStatus.USED, (alcohol,))
 
 
 def _answers_for(total: int, items: int) -> dict[str, int]:
@@ -74,6 +94,7 @@ class Command(BaseCommand):
             staff = self._staff(org, sites, password)
             created = self._clients(org, sites, staff)
             self._measures(org, staff)
+            self._use(org, staff)
         admin_key = base64.b32encode(TOTPDevice.objects.get(user=staff["admin"]).bin_key).decode()
         if not quiet:
             self.stdout.write(
@@ -181,6 +202,19 @@ class Command(BaseCommand):
             # One client answered item 9 with "several days" this week: an open alert waits for a C-SSRS screener.
             answers = _answers_for(9, 9) | {"9": 1}
             do_record_administration(first, "PHQ-9", answers, acting_user=staff["therapist"], notify=False)
+
+    def _use(self, org: Organization, staff: dict[str, User]) -> None:
+        """28 days of use per active client: abstinent, twice-weekly drinking, rising drinking, and one lapse."""
+        if UseDay.objects.filter(organization=org).exists():
+            return
+        today = timezone.localdate()
+        clients = list(Client.objects.filter(organization=org, status=ClientStatus.ACTIVE).order_by("identifier"))
+        for index, client in enumerate(clients):
+            pattern = "lapse" if index == 1 else ("abstinent", "weekly", "rising", "abstinent")[index % 4]
+            entries = [_use_day(today - dt.timedelta(days=back), back, pattern) for back in range(28, 0, -1)]
+            do_record_use_days(
+                client, [e for e in entries if e is not None], acting_user=staff["therapist"], notify=False
+            )
 
     def _client_facts(
         self, rng: random.Random, number: int, sites: list[Site], statuses: list[str], today: dt.date
