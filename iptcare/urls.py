@@ -76,6 +76,11 @@ urlpatterns = [
         name="administration_detail",
     ),
     path("clients/<int:client_id>/alerts/<int:alert_id>/", measure_views.alert_close, name="alert_close"),
+    path(
+        "clients/<int:client_id>/measures/<int:administration_id>/baseline/",
+        measure_views.choose_baseline,
+        name="choose_baseline",
+    ),
     path("clients/<int:client_id>/measures/links/", measure_views.link_create, name="link_create"),
     path("clients/<int:client_id>/measures/schedules/", measure_views.schedule_change, name="schedule_change"),
     # A client's questionnaire link: no sign-in; the token is the key.

@@ -37,6 +37,7 @@ class EventType(models.IntegerChoices):
     LINK_SENT = 222, _("Questionnaire link created")
     LINK_OPENED = 223, _("Questionnaire link opened")
     SCHEDULE_CHANGED = 224, _("Questionnaire schedule changed")
+    BASELINE_CHOSEN = 225, _("Baseline chosen")
     ALERT_RAISED = 230, _("Safety alert raised")
     ALERT_CLOSED = 231, _("Safety alert closed")
 

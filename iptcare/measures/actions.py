@@ -21,6 +21,7 @@ from iptcare.measures.models import (
     AlertRule,
     AlertStatus,
     AnsweredBy,
+    ChosenBaseline,
     MeasureSchedule,
     MeasureSettings,
     ScheduleKind,
@@ -149,7 +150,9 @@ def deterioration_since_baseline(administration: Administration, *, threshold: f
     """A description when the total got reliably worse than at the first administration, else ""."""
     if administration.total is None:
         return ""
-    baseline = (
+    from iptcare.measures.selectors import baseline_for
+
+    earlier = list(
         Administration.objects.current()
         .filter(
             client_id=administration.client_id,
@@ -159,8 +162,8 @@ def deterioration_since_baseline(administration: Administration, *, threshold: f
         )
         .exclude(pk=administration.pk)
         .order_by("administered_at", "id")
-        .first()
     )
+    baseline, _chosen = baseline_for(administration.client, administration.instrument_code, earlier)
     if baseline is None:
         return ""
     change = change_between(administration.instrument, baseline.total, administration.total, threshold=threshold)
@@ -328,3 +331,23 @@ def do_save_measure_settings(
         changes=diff_fields(before, after),
     )
     return settings
+
+
+@transaction.atomic
+def do_choose_baseline(administration: Administration, *, acting_user: User) -> ChosenBaseline:
+    """Measure this client's change on this instrument from `administration` from now on."""
+    if administration.total is None:
+        raise ValidationError(_("A baseline needs a complete questionnaire with a total."))
+    chosen, _created = ChosenBaseline.objects.update_or_create(
+        client=administration.client,
+        instrument_code=administration.instrument_code,
+        defaults={"administration": administration, "chosen_by": acting_user, "chosen_at": timezone.now()},
+    )
+    record_event(
+        EventType.BASELINE_CHOSEN,
+        actor=acting_user,
+        client=administration.client,
+        obj=administration,
+        extra={"instrument": administration.instrument_code},
+    )
+    return chosen

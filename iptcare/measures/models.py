@@ -282,3 +282,25 @@ class MeasureSettings(models.Model):
     def threshold_for(self, code: str) -> float | None:
         value = (self.reliable_change_thresholds or {}).get(code)
         return float(value) if value is not None else None
+
+
+class ChosenBaseline(models.Model):
+    """The administration a client's change is measured from, when it is not the first one (e.g. a new course)."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="chosen_baselines")
+    instrument_code = models.CharField(max_length=20)
+    administration = models.ForeignKey(Administration, on_delete=models.PROTECT, related_name="+")
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "instrument_code"],
+                name="chosen_baseline_one_per_instrument",
+                violation_error_message=_("This client already has a chosen baseline for that questionnaire."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} baseline of client {self.client_id}"

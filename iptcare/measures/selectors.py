@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from iptcare.clients.models import Client
 from iptcare.lib.charts import ChartBand, ChartPoint, line_chart
 from iptcare.measures.instruments import INSTRUMENTS, get_instrument
-from iptcare.measures.models import Administration, MeasureSettings
-from iptcare.measures.scoring import Change, change_between
+from iptcare.measures.models import Administration, ChosenBaseline, MeasureSettings
+from iptcare.measures.scoring import Change, change_between, phq9_response_and_remission
 
 
 def history(client: Client, code: str, version: str | None = None) -> list[Administration]:
@@ -34,18 +34,38 @@ class Progress:
     baseline: Administration
     latest: Administration
     change: Change
+    baseline_chosen: bool = False
+    # PHQ-9 only: response (a drop of 50 % or more) and remission (below 5); None for other instruments.
+    response: bool | None = None
+    remission: bool | None = None
+
+
+def baseline_for(client: Client, code: str, scored: list[Administration]) -> tuple[Administration | None, bool]:
+    """The chosen baseline when there is one (and it is still current), else the first complete administration."""
+    chosen = (
+        ChosenBaseline.objects.filter(client=client, instrument_code=code)
+        .values_list("administration_id", flat=True)
+        .first()
+    )
+    for administration in scored:
+        if administration.pk == chosen:
+            return administration, True
+    return (scored[0] if scored else None), False
 
 
 def progress(client: Client, code: str) -> Progress | None:
-    """Baseline (the first) against the latest complete administration, with the reliable-change verdict."""
+    """Baseline against the latest complete administration, with the reliable-change verdict."""
     scored = [a for a in history(client, code) if a.total is not None]
-    if len(scored) < 2:
+    baseline, chosen = baseline_for(client, code, scored)
+    if baseline is None or scored[-1].pk == baseline.pk:
         return None
-    baseline, latest = scored[0], scored[-1]
+    latest = scored[-1]
     threshold = MeasureSettings.for_organization(client.organization_id).threshold_for(latest.instrument_code)
-    return Progress(
-        baseline, latest, change_between(latest.instrument, baseline.total, latest.total, threshold=threshold)
-    )
+    change = change_between(latest.instrument, baseline.total, latest.total, threshold=threshold)
+    response = remission = None
+    if code == "PHQ-9":
+        response, remission = phq9_response_and_remission(baseline.total, latest.total)
+    return Progress(baseline, latest, change, chosen, response, remission)
 
 
 def chart_for(client: Client, code: str, administrations: list[Administration], alert_ids: set[int]) -> str:

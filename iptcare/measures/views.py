@@ -18,6 +18,7 @@ from iptcare.clients.models import Client
 from iptcare.measures.actions import (
     do_add_schedule,
     do_apply_standard_schedule,
+    do_choose_baseline,
     do_close_alert,
     do_record_administration,
     do_remove_schedule,
@@ -112,6 +113,7 @@ def administration_detail(request: HttpRequest, client_id: int, administration_i
         ],
         "alerts": alerts,
         "progress": progress(client, instrument.code),
+        "can_write": _can_write(request, client),
         "chart": chart_for(client, instrument.code, administrations, {administration.pk} if alerts else set()),
     }
     return render(request, "measures/administration.html", context)
@@ -250,3 +252,19 @@ def measure_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved. New questionnaires use these settings from now on."))
         return redirect("measure_settings")
     return render(request, "measures/settings.html", {"form": form})
+
+
+@require_staff
+@require_POST
+def choose_baseline(request: HttpRequest, client_id: int, administration_id: int) -> HttpResponse:
+    client = access_client_by_id(request.user, client_id, write=True)
+    administration = Administration.objects.current().filter(client=client, pk=administration_id).first()
+    if administration is None:
+        raise Http404("No such result.")
+    try:
+        do_choose_baseline(administration, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Change is now measured from this result."))
+    return redirect("administration_detail", client_id=client.pk, administration_id=administration.pk)

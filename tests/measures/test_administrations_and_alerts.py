@@ -19,6 +19,7 @@ from iptcare.measures.actions import do_close_alert, do_record_administration
 from iptcare.measures.instruments import get_instrument
 from iptcare.measures.models import Administration, Alert, AlertRule
 from iptcare.measures.scoring import parse_answer_tokens
+from iptcare.measures.selectors import progress
 from tests.conftest import make_client, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,30 @@ def test_it_keeps_one_open_deterioration_alert_per_instrument(fern: Client, alic
             do_record_administration(fern, "PHQ-9", phq9_total(total), acting_user=alice)
     assert Administration.objects.get(total=13)
     assert Alert.objects.filter(rule=AlertRule.DETERIORATION).count() == 1
+
+
+class TestBaselineAndResponse:
+    def test_it_reports_phq9_response_and_remission_from_baseline(self, fern: Client, alice: User) -> None:
+        with time_machine.travel(dt.datetime(2026, 3, 2, tzinfo=dt.UTC)):
+            do_record_administration(fern, "PHQ-9", phq9_total(16), acting_user=alice)
+        with time_machine.travel(dt.datetime(2026, 3, 30, tzinfo=dt.UTC)):
+            do_record_administration(fern, "PHQ-9", phq9_total(4), acting_user=alice)
+        # 16 → 4: a drop of 75 % (response) to below 5 (remission).
+        html = sign_in(alice).get(f"/clients/{fern.pk}/measures/").content.decode()
+        assert "response: <strong>yes</strong>" in html
+        assert "remission: <strong>yes</strong>" in html
+
+    def test_it_measures_change_from_a_chosen_baseline(self, fern: Client, alice: User, bob: User) -> None:
+        results = []
+        for week, total in enumerate((20, 8, 12)):
+            with time_machine.travel(dt.datetime(2026, 3, 2, tzinfo=dt.UTC) + dt.timedelta(weeks=week)):
+                results.append(do_record_administration(fern, "PHQ-9", phq9_total(total), acting_user=alice))
+        assert progress(fern, "PHQ-9").change.change == -8  # 20 → 12
+        assert sign_in(bob).post(f"/clients/{fern.pk}/measures/{results[1].pk}/baseline/").status_code == 404
+        sign_in(alice).post(f"/clients/{fern.pk}/measures/{results[1].pk}/baseline/")
+        chosen = progress(fern, "PHQ-9")
+        assert (chosen.baseline, chosen.baseline_chosen, chosen.change.change) == (results[1], True, 4)  # 8 → 12
+        assert AuditEvent.objects.filter(event_type=EventType.BASELINE_CHOSEN, client=fern).count() == 1
+        with time_machine.travel(dt.datetime(2026, 3, 30, tzinfo=dt.UTC)):
+            do_record_administration(fern, "PHQ-9", phq9_total(14), acting_user=alice)  # +6 from the chosen 8
+        assert Alert.objects.get().rule == AlertRule.DETERIORATION
