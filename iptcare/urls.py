@@ -82,6 +82,11 @@ urlpatterns = [
         name="choose_baseline",
     ),
     path("clients/<int:client_id>/measures/links/", measure_views.link_create, name="link_create"),
+    path(
+        "clients/<int:client_id>/measures/links/<int:link_id>/withdraw/",
+        measure_views.link_withdraw,
+        name="link_withdraw",
+    ),
     path("clients/<int:client_id>/measures/schedules/", measure_views.schedule_change, name="schedule_change"),
     # A client's questionnaire link: no sign-in; the token is the key.
     path("r/<str:token>/", measure_views.self_report, name="self_report"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iptcare.accounts.access import require_staff
@@ -32,6 +35,10 @@ from iptcare.clients.models import Client, ClientStatus, Person, TeamRole
 from iptcare.clients.selectors import SORTS, care_team_in_role_order, caseload_queryset
 from iptcare.lib.paging import paginate, query_without_page
 from iptcare.measures.schedules import due_by_client
+from iptcare.substance_use.selectors import percent_days_abstinent_by_client
+
+# The caseload's use column covers the last 28 days, today included.
+USE_WINDOW = dt.timedelta(days=27)
 
 
 @require_staff
@@ -46,8 +53,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     record_list_view(actor=user, clients=list(page.object_list), extra={"query": query, "page": page.number})
     due = due_by_client(list(page.object_list))
+    today = timezone.localdate()
+    abstinent = percent_days_abstinent_by_client([c.pk for c in page.object_list], today - USE_WINDOW, today)
     for client in page.object_list:
         client.due_items = due.get(client.pk, [])
+        client.percent_days_abstinent = abstinent.get(client.pk)
     context = {
         "page": page,
         "query": query,

@@ -16,6 +16,15 @@ PROTECTED_TABLES: dict[str, bool] = {
     "measures_alert": True,
 }
 
+# Tables whose rows may be updated only within limits: the columns listed never change, and a row whose
+# `closed_when` condition holds never changes again (a closed alert keeps its disposition as written).
+GUARDED_UPDATES: dict[str, dict[str, object]] = {
+    "measures_alert": {
+        "fixed": ("organization_id", "client_id", "rule", "administration_id", "needs_cssrs", "raised_at"),
+        "closed_when": "OLD.status = 'closed'",
+    },
+}
+
 _PG_FUNCTION = (
     "CREATE OR REPLACE FUNCTION iptcare_keep_rows() RETURNS trigger LANGUAGE plpgsql AS $$ "
     "BEGIN RAISE EXCEPTION 'rows of % are kept as written (% refused)', TG_TABLE_NAME, TG_OP "
@@ -49,14 +58,43 @@ def _statements(vendor: str, table: str, *, allow_update: bool) -> list[str]:
     raise RuntimeError(f"iptcare runs on PostgreSQL or SQLite, not {vendor}.")
 
 
+def _guard_statements(vendor: str, table: str) -> list[str]:
+    guard = GUARDED_UPDATES.get(table)
+    if guard is None:
+        return []
+    changed = " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in guard["fixed"])  # type: ignore[union-attr]
+    condition = f"{guard['closed_when']} OR {changed}"
+    message = f"rows of {table}: closed rows and their origin are kept as written"
+    if vendor == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {table}_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF {condition} THEN RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege'; END IF; "
+            "RETURN NEW; END; $$;",
+            f"DROP TRIGGER IF EXISTS {table}_guard ON {table};",
+            f"CREATE TRIGGER {table}_guard BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_guard();",
+        ]
+    sqlite_condition = condition.replace("IS DISTINCT FROM", "IS NOT")
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_guard BEFORE UPDATE ON {table} WHEN {sqlite_condition} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+    ]
+
+
 def protect(connection: BaseDatabaseWrapper, table: str) -> None:
+    statements = _statements(connection.vendor, table, allow_update=PROTECTED_TABLES[table])
+    statements += _guard_statements(connection.vendor, table)
     with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor, table, allow_update=PROTECTED_TABLES[table]):
+        for statement in statements:
             cursor.execute(statement)
 
 
 def unprotect(connection: BaseDatabaseWrapper, table: str) -> None:
     suffixes = ("update", "delete", "truncate")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_guard ON {table};")
+        else:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_guard;")
     with connection.cursor() as cursor:
         for suffix in suffixes:
             if connection.vendor == "postgresql":

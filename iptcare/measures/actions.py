@@ -38,6 +38,7 @@ CSSRS_CODE = "C-SSRS"
 # C-SSRS screener and a disposition. High craving (PACS) uses the organization's threshold instead of the flag.
 ALERT_FOR_FLAG: dict[tuple[str, str], AlertRule] = {
     ("PHQ-9", "item9-positive"): AlertRule.PHQ9_ITEM9,
+    ("PHQ-9", "item9-unanswered"): AlertRule.PHQ9_ITEM9,
     ("C-SSRS", "high-risk"): AlertRule.CSSRS_HIGH,
 }
 
@@ -164,7 +165,8 @@ def deterioration_since_baseline(administration: Administration, *, threshold: f
         .order_by("administered_at", "id")
     )
     baseline, _chosen = baseline_for(administration.client, administration.instrument_code, earlier)
-    if baseline is None:
+    # A result entered with an earlier date than the baseline says nothing about getting worse since.
+    if baseline is None or administration.administered_at <= baseline.administered_at:
         return ""
     change = change_between(administration.instrument, baseline.total, administration.total, threshold=threshold)
     if change.verdict != "deteriorated":
@@ -224,6 +226,10 @@ def do_close_alert(
             and cssrs_administration.client_id == alert.client_id
             and cssrs_administration.instrument_code == CSSRS_CODE
             and cssrs_administration.administered_at >= alert.raised_at
+            # The clinician completes the screener (IPT-DOMAIN §5); a self-report does not close a safety alert.
+            and cssrs_administration.answered_by == AnsweredBy.CLINICIAN
+            # A screener that a correction replaced no longer counts.
+            and Administration.objects.current().filter(pk=cssrs_administration.pk).exists()
             # The screener's risk level is only given on complete answers.
             and bool(cssrs_administration.band)
         )

@@ -88,6 +88,8 @@ def read_administration(request: HttpRequest, client_id: int, administration_id:
 def create_administration(request: HttpRequest, client_id: int, payload: AdministrationIn) -> Status:
     client = access_client_by_id(request.user, client_id, write=True)
     instrument = _instrument_or_422(payload.instrument)
+    if payload.administered_at and timezone.is_naive(payload.administered_at):
+        raise FormInvalid({"administered_at": ["Give a time zone, e.g. 2026-03-02T10:00:00-05:00."]})
     if payload.administered_at and payload.administered_at > timezone.now():
         raise FormInvalid({"administered_at": ["Cannot be in the future."]})
     corrects = None
@@ -115,7 +117,7 @@ def create_administration(request: HttpRequest, client_id: int, payload: Adminis
 @router.get("clients/{client_id}/alerts", response=AlertPage, summary="A client's alerts, open first")
 def list_alerts(request: HttpRequest, client_id: int, params: Query[ListParams]) -> dict[str, Any]:
     client = access_client_by_id(request.user, client_id)
-    alerts = Alert.objects.filter(client=client).order_by("status", "-raised_at", "-id")
+    alerts = Alert.objects.filter(client=client).open_first()
     record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=client, extra={"kind": "alerts"})
     return {"count": alerts.count(), "items": list(alerts[params.offset : params.offset + params.limit])}
 

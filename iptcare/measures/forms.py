@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iptcare.measures.instruments.base import Instrument, Item
 from iptcare.measures.models import Administration
-from iptcare.measures.scoring import AnswerError, validate
+from iptcare.measures.scoring import AnswerError, asked_items, validate
 
 
 def _skip_hint(item: Item) -> str:
@@ -26,6 +26,7 @@ class InstrumentForm(forms.Form):
     def __init__(self, *args: Any, instrument: Instrument, for_client: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
+        self.for_client = for_client
         for item in instrument.items:
             # A clinician sees the skip rule; a client answering alone is told which answers lead on.
             hint = _skip_hint(item)
@@ -57,7 +58,19 @@ class InstrumentForm(forms.Form):
                 validate(self.instrument, self.answers())
             except AnswerError as error:
                 raise forms.ValidationError(str(error)) from None
+            if not self.for_client:
+                self._require_safety_answers()
         return cleaned
+
+    def _require_safety_answers(self) -> None:
+        """In session a clinician asks every safety question; a client answering alone may skip (and is followed up)."""
+        answers = self.answers()
+        for item in asked_items(self.instrument, answers):
+            needed = item.must_answer_in_session or (self.instrument.complete_in_session and item.required)
+            if needed and answers[item.key] is None:
+                self.add_error(
+                    f"item_{item.key}", _("Ask this question and record the answer: it is needed for safety.")
+                )
 
 
 class CloseAlertForm(forms.Form):
@@ -79,7 +92,10 @@ class CloseAlertForm(forms.Form):
         if alert.needs_cssrs:
             self.fields["cssrs_administration"].required = True
             self.fields["cssrs_administration"].queryset = Administration.objects.current().filter(
-                client_id=alert.client_id, instrument_code="C-SSRS", administered_at__gte=alert.raised_at
+                client_id=alert.client_id,
+                instrument_code="C-SSRS",
+                administered_at__gte=alert.raised_at,
+                answered_by="clinician",
             )
             self.fields["cssrs_administration"].label_from_instance = lambda a: (
                 f"{a.administered_at:%Y-%m-%d %H:%M} — {a.band_label or _('incomplete')}"

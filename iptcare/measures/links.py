@@ -68,21 +68,22 @@ def do_create_link(
     return link, url
 
 
-def resolve_link(token: str) -> SelfReportLink | None:
-    """The usable link behind a URL token, or None (tampered, unknown, used, withdrawn or expired)."""
+def resolve_link(token: str, *, for_answers: bool = False) -> SelfReportLink | None:
+    """The link behind a URL token, or None (tampered, unknown, used, withdrawn or expired).
+
+    `for_answers` also accepts a link that expired after it was opened, within the late-answer grace.
+    """
     try:
         raw = signing.TimestampSigner(salt=_SALT).unsign(token)
     except signing.BadSignature:
         return None
-    return (
-        SelfReportLink.objects.usable()
-        .select_related("client", "organization")
-        .filter(token_digest=_digest(raw))
-        .first()
-    )
+    links = SelfReportLink.objects.answerable() if for_answers else SelfReportLink.objects.usable()
+    return links.select_related("client", "organization").filter(token_digest=_digest(raw)).first()
 
 
 def record_link_opened(link: SelfReportLink) -> None:
+    if link.opened_at is None:
+        SelfReportLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
     record_event(
         EventType.LINK_OPENED,
         client=link.client,
@@ -95,8 +96,8 @@ def record_link_opened(link: SelfReportLink) -> None:
 @transaction.atomic
 def do_answer_link(link: SelfReportLink, answers: dict[str, Any]) -> Administration:
     """Store the client's answers once; a second submission of the same link is refused."""
-    locked = SelfReportLink.objects.select_for_update().get(pk=link.pk)
-    if locked.used_at is not None or locked.revoked_at is not None or locked.expires_at <= timezone.now():
+    locked = SelfReportLink.objects.select_for_update().filter(pk=link.pk).answerable().first()
+    if locked is None:
         raise LinkUsed
     administration = do_record_administration(
         link.client, link.instrument_code, answers, answered_by=AnsweredBy.CLIENT_LINK, acting_user=None
@@ -105,6 +106,16 @@ def do_answer_link(link: SelfReportLink, answers: dict[str, Any]) -> Administrat
     locked.administration = administration
     locked.save(update_fields=["used_at", "administration"])
     return administration
+
+
+@transaction.atomic
+def do_withdraw_link(link: SelfReportLink, *, acting_user: User) -> SelfReportLink:
+    """Stop a link from working (e.g. sent to the wrong address). Answered links stay as they are."""
+    if link.used_at is None and link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        record_event(EventType.LINK_SENT, actor=acting_user, client=link.client, obj=link, extra={"withdrawn": True})
+    return link
 
 
 class LinkUsed(Exception):

@@ -109,6 +109,11 @@ class AlertQuerySet(models.QuerySet):
     def open(self) -> AlertQuerySet:
         return self.filter(status=AlertStatus.OPEN)
 
+    def open_first(self) -> AlertQuerySet:
+        """Open alerts before closed ones, newest first within each."""
+        is_open = models.Case(models.When(status=AlertStatus.OPEN, then=0), default=1)
+        return self.order_by(is_open, "-raised_at", "-id")
+
 
 class Alert(models.Model):
     """A safety signal for the care team. It is closed by a clinician with a written disposition, never deleted."""
@@ -167,6 +172,16 @@ class SelfReportLinkQuerySet(models.QuerySet):
     def usable(self) -> SelfReportLinkQuerySet:
         return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
+    def answerable(self) -> SelfReportLinkQuerySet:
+        """Usable links, and expired ones opened before expiry, for a day's grace."""
+        now = timezone.now()
+        late = models.Q(
+            opened_at__isnull=False,
+            opened_at__lt=models.F("expires_at"),
+            expires_at__gt=now - SelfReportLink.LATE_ANSWER_GRACE,
+        )
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True).filter(models.Q(expires_at__gt=now) | late)
+
 
 class SelfReportLink(models.Model):
     """A single-use link a client opens without signing in, to answer one questionnaire.
@@ -175,6 +190,9 @@ class SelfReportLink(models.Model):
     """
 
     DEFAULT_VALID_FOR = timezone.timedelta(hours=72)
+    # Answers sent this long after expiry still count when the link was opened in time: a client who started
+    # before the deadline must not lose what they said (it may be a safety answer).
+    LATE_ANSWER_GRACE = timezone.timedelta(hours=24)
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="self_report_links")
@@ -184,6 +202,7 @@ class SelfReportLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     sent_to = models.EmailField(blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     administration = models.OneToOneField(

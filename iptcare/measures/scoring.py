@@ -82,7 +82,8 @@ def score(instrument: Instrument, answers: Answers, *, sex: str | None = None) -
     """Score one set of answers. Missing answers stay missing: a total needs the answers its rule requires."""
     clean = validate(instrument, answers)
     asked = asked_items(instrument, clean)
-    facts: dict[str, Value | float | None] = _item_facts(clean)
+    # Only asked items are facts: "unanswered" must never hold for a question the skip logic passed over.
+    facts: dict[str, Value | float | None] = {f"item:{i.key}": clean[i.key] for i in asked}
     points = {i.key: i.option(clean[i.key]).points for i in asked if i.scored and clean[i.key] is not None}  # type: ignore[union-attr]
 
     total = _total(instrument, [i for i in asked if i.scored], points)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from iptcare.clients.models import Client
 from iptcare.lib.charts import ChartBand, ChartPoint, line_chart
 from iptcare.measures.instruments import INSTRUMENTS, get_instrument
@@ -72,9 +74,9 @@ def chart_for(client: Client, code: str, administrations: list[Administration], 
     instrument = get_instrument(code)
     points = [
         ChartPoint(
-            when=a.administered_at.date(),
+            when=timezone.localtime(a.administered_at).date(),
             value=a.total,
-            label=f"{a.administered_at:%Y-%m-%d}: {a.total_display}{' ' + a.band_label if a.band_label else ''}",
+            label=f"{timezone.localtime(a.administered_at):%Y-%m-%d}: {a.total_display} {a.band_label}".strip(),
             alert=a.pk in alert_ids,
         )
         for a in administrations

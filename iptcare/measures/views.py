@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,10 +34,18 @@ from iptcare.measures.forms import (
     SelfReportLinkForm,
 )
 from iptcare.measures.instruments import INSTRUMENTS, get_instrument
-from iptcare.measures.links import LinkUsed, do_answer_link, do_create_link, record_link_opened, resolve_link
-from iptcare.measures.models import Administration, Alert, MeasureSchedule, MeasureSettings
+from iptcare.measures.links import (
+    LinkUsed,
+    do_answer_link,
+    do_create_link,
+    do_withdraw_link,
+    record_link_opened,
+    resolve_link,
+)
+from iptcare.measures.models import Administration, Alert, MeasureSchedule, MeasureSettings, SelfReportLink
 from iptcare.measures.schedules import due_for, last_given_dates
 from iptcare.measures.selectors import chart_for, history, latest_by_instrument, progress
+from iptcare.substance_use.selectors import use_summary
 
 
 def _can_write(request: HttpRequest, client: Client) -> bool:
@@ -46,7 +56,7 @@ def _can_write(request: HttpRequest, client: Client) -> bool:
 def measures_overview(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access_client_by_id(request.user, client_id)
     record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=client)
-    alerts = list(client.alerts.select_related("owner", "closed_by", "administration").order_by("status", "-raised_at"))
+    alerts = list(client.alerts.select_related("owner", "closed_by", "administration").open_first())
     alert_admin_ids = {a.administration_id for a in alerts if a.administration_id}
     sections = []
     for latest in latest_by_instrument(client):
@@ -60,8 +70,11 @@ def measures_overview(request: HttpRequest, client_id: int) -> HttpResponse:
                 "administrations": list(reversed(administrations)),
             }
         )
+    today = timezone.localdate()
     context = {
         "client": client,
+        # Use beside mood: the program measures both, separately (IPT-DOMAIN §7).
+        "use": use_summary(client, today - dt.timedelta(days=27), today),
         "new_link": request.session.pop(NEW_LINK_SESSION_KEY, None),
         "links": client.self_report_links.select_related("created_by")[:10],
         "link_form": SelfReportLinkForm(client=client),
@@ -175,7 +188,7 @@ def link_create(request: HttpRequest, client_id: int) -> HttpResponse:
 
 def self_report(request: HttpRequest, token: str) -> HttpResponse:
     """The client's page: no sign-in, works on a phone, crisis line on top, no scores unless the program allows."""
-    link = resolve_link(token)
+    link = resolve_link(token, for_answers=request.method == "POST")
     if link is None:
         return render(request, "measures/self_report_gone.html", status=410)
     instrument = get_instrument(link.instrument_code)
@@ -268,3 +281,15 @@ def choose_baseline(request: HttpRequest, client_id: int, administration_id: int
     else:
         messages.success(request, _("Change is now measured from this result."))
     return redirect("administration_detail", client_id=client.pk, administration_id=administration.pk)
+
+
+@require_staff
+@require_POST
+def link_withdraw(request: HttpRequest, client_id: int, link_id: int) -> HttpResponse:
+    client = access_client_by_id(request.user, client_id, write=True)
+    link = SelfReportLink.objects.filter(client=client, pk=link_id).first()
+    if link is None:
+        raise Http404("No such link.")
+    do_withdraw_link(link, acting_user=request.user)
+    messages.success(request, _("The link no longer works."))
+    return redirect("measures_overview", client_id=client.pk)

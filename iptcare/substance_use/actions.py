@@ -188,9 +188,27 @@ def do_record_use_days(
         changed.append(entry.date)
         if _day_used(after) and not _day_used(before):
             turned_to_use.append(entry.date)
-    for day in turned_to_use:
+    # Abstinent days entered after a day of use (backfilling a calendar) can complete the run before it.
+    abstinent = [e.date for e in entries if e.date in changed and not _day_used(_values_of(e))]
+    for day in sorted(set(turned_to_use) | _next_use_days_after(client, abstinent)):
         _raise_lapse_alert_if_due(client, day, notify=notify)
     return changed
+
+
+def _next_use_days_after(client: Client, days: list[dt.date]) -> set[dt.date]:
+    """For each day, the next recorded day after it when that day is a day of use."""
+    if not days:
+        return set()
+    recorded = UseDay.objects.whole_days().filter(
+        client=client, date__gt=min(days), date__lte=max(days) + dt.timedelta(days=_LAPSE_LOOKBACK_DAYS)
+    )
+    following = list(recorded.order_by("date").values_list("date", "used"))
+    found = set()
+    for day in days:
+        next_day = next(((d, used) for d, used in following if d > day), None)
+        if next_day is not None and next_day[1]:
+            found.add(next_day[0])
+    return found
 
 
 def _apply(

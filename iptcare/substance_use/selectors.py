@@ -147,3 +147,19 @@ def calendar_units(days: list[DayView], substances: list[str]) -> dict[str, str]
 
 def check_ins(client: Client) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(client=client).select_related("person", "recorded_by").order_by("-date", "-id")
+
+
+def percent_days_abstinent_by_client(client_ids: list[int], start: dt.date, end: dt.date) -> dict[int, float | None]:
+    """Percent days abstinent over the window for many clients in one query (missing days count against it).
+
+    None for a client with no recorded day in the window, so that "nothing recorded" never reads as 0 %.
+    """
+    days = (end - start).days + 1
+    counts: dict[int, list[int]] = {pk: [0, 0] for pk in client_ids}
+    rows = UseDay.objects.whole_days().filter(client_id__in=client_ids, date__gte=start, date__lte=end)
+    for client_id, used in rows.values_list("client_id", "used"):
+        counts[client_id][0] += 1
+        counts[client_id][1] += 0 if used else 1
+    return {
+        pk: (round(abstinent / days * 100, 1) if recorded else None) for pk, (recorded, abstinent) in counts.items()
+    }

@@ -64,13 +64,26 @@ class TestGivingInSession:
         event = AuditEvent.objects.get(event_type=EventType.MEASURE_RECORDED)
         assert (event.actor, event.client) == (alice, fern)
 
-    def test_it_stores_an_unanswered_item_as_missing_and_gives_no_total(self, fern: Client, alice: User) -> None:
-        answers = {f"item_{n}": "1" for n in range(1, 9)}
-        sign_in(alice).post(f"/clients/{fern.pk}/measures/give/PHQ-9/", answers)
-        administration = Administration.objects.get(client=fern)
-        assert administration.answers["9"] is None
-        assert administration.total is None
+    def test_it_makes_the_clinician_ask_item_9_and_stores_other_blanks_as_missing(
+        self, fern: Client, alice: User
+    ) -> None:
+        http = sign_in(alice)
+        blank_item_9 = {f"item_{n}": "1" for n in range(1, 9)}
+        response = http.post(f"/clients/{fern.pk}/measures/give/PHQ-9/", blank_item_9)
+        assert "needed for safety" in str(response.context["form"].errors["item_9"])
+        assert not Administration.objects.exists()
+        blank_item_4 = {f"item_{n}": "1" for n in (1, 2, 3, 5, 6, 7, 8)} | {"item_9": "0"}
+        http.post(f"/clients/{fern.pk}/measures/give/PHQ-9/", blank_item_4)
+        administration = Administration.objects.get()
+        assert (administration.answers["4"], administration.total) == (None, None)
         assert not Alert.objects.exists()
+
+    def test_it_treats_a_blank_item_9_from_elsewhere_as_positive(self, fern: Client, alice: User) -> None:
+        do_record_administration(
+            fern, "PHQ-9", {str(n): 1 for n in range(1, 9)}, answered_by="client_link", acting_user=None
+        )
+        alert = Alert.objects.get()
+        assert (alert.rule, alert.needs_cssrs, alert.detail) == (AlertRule.PHQ9_ITEM9, True, "item9-unanswered")
 
     def test_it_refuses_an_answer_to_a_question_the_skip_logic_does_not_ask(self, fern: Client, alice: User) -> None:
         data = {"item_1": "no", "item_2": "no", "item_3": "yes", "item_6": "no"}
@@ -267,7 +280,7 @@ def test_it_keeps_one_open_deterioration_alert_per_instrument(fern: Client, alic
     for week, total in enumerate((5, 12, 13)):
         with time_machine.travel(dt.datetime(2026, 3, 2, tzinfo=dt.UTC) + dt.timedelta(weeks=week)):
             do_record_administration(fern, "PHQ-9", phq9_total(total), acting_user=alice)
-    assert Administration.objects.get(total=13)
+    assert Administration.objects.filter(total=13).count() == 1
     assert Alert.objects.filter(rule=AlertRule.DETERIORATION).count() == 1
 
 
@@ -296,3 +309,63 @@ class TestBaselineAndResponse:
         with time_machine.travel(dt.datetime(2026, 3, 30, tzinfo=dt.UTC)):
             do_record_administration(fern, "PHQ-9", phq9_total(14), acting_user=alice)  # +6 from the chosen 8
         assert Alert.objects.get().rule == AlertRule.DETERIORATION
+
+
+class TestClosingRulesFromReview:
+    def open_item9_alert(self, fern: Client, alice: User) -> Alert:
+        with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)):
+            do_record_administration(fern, "PHQ-9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), acting_user=alice)
+        return Alert.objects.get()
+
+    def test_it_does_not_close_with_a_screener_the_client_answered_alone(self, fern: Client, alice: User) -> None:
+        alert = self.open_item9_alert(fern, alice)
+        with time_machine.travel(dt.datetime(2026, 3, 2, 11, tzinfo=dt.UTC)):
+            by_link = do_record_administration(
+                fern, "C-SSRS", {"1": "no", "2": "no", "6": "no"}, answered_by="client_link", acting_user=None
+            )
+        with pytest.raises(ValidationError):
+            do_close_alert(alert, disposition="Seen.", cssrs_administration=by_link, acting_user=alice)
+
+    def test_it_does_not_close_with_a_screener_that_was_corrected(self, fern: Client, alice: User) -> None:
+        alert = self.open_item9_alert(fern, alice)
+        with time_machine.travel(dt.datetime(2026, 3, 2, 11, tzinfo=dt.UTC)):
+            first = give_cssrs(fern, alice, "no", "no", "no")
+            do_record_administration(
+                fern,
+                "C-SSRS",
+                {"1": "yes", "2": "no", "6": "no"},
+                acting_user=alice,
+                corrects=first,
+                correction_reason="Item 1 was yes.",
+            )
+        with pytest.raises(ValidationError):
+            do_close_alert(alert, disposition="Seen.", cssrs_administration=first, acting_user=alice)
+
+    def test_it_makes_the_clinician_complete_the_screener_in_session(self, fern: Client, alice: User) -> None:
+        response = sign_in(alice).post(
+            f"/clients/{fern.pk}/measures/give/C-SSRS/", {"item_1": "no", "item_2": "no", "item_6": "yes"}
+        )
+        assert "needed for safety" in str(response.context["form"].errors["item_6a"])
+        assert not Administration.objects.exists()
+
+    def test_the_database_keeps_a_closed_alert_and_an_alerts_origin(self, fern: Client, alice: User) -> None:
+        alert = self.open_item9_alert(fern, alice)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Alert.objects.filter(pk=alert.pk).update(needs_cssrs=False)
+        screener = give_cssrs(fern, alice, "no", "no", "no")
+        do_close_alert(alert, disposition="Seen.", cssrs_administration=screener, acting_user=alice)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Alert.objects.filter(pk=alert.pk).update(disposition="Rewritten later.")
+        assert Alert.objects.get().disposition == "Seen."
+
+    def test_it_ignores_a_back_dated_result_for_deterioration(self, fern: Client, alice: User) -> None:
+        with time_machine.travel(dt.datetime(2026, 3, 9, tzinfo=dt.UTC)):
+            do_record_administration(fern, "GAD-7", {str(n): 0 for n in range(1, 8)}, acting_user=alice)
+            do_record_administration(
+                fern,
+                "GAD-7",
+                {str(n): 2 for n in range(1, 8)},
+                acting_user=alice,
+                administered_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+            )
+        assert not Alert.objects.exists()

@@ -81,12 +81,18 @@ def test_a_missing_answer_gives_no_band() -> None:
     assert result.missing == ("2",)
 
 
-def test_a_missing_recency_answer_gives_no_band() -> None:
-    # Behaviour endorsed, recency unknown: could be moderate or high, so no band.
+def test_a_missing_recency_answer_gives_no_band_but_alerts_as_high_risk() -> None:
+    # Behaviour endorsed, recency unknown: could be moderate or high, so no band; treated as recent until asked.
     result = score(CSSRS_SCREENER, {"1": "no", "2": "no", "6": "yes", "6a": None})
     assert result.band is None
     assert result.missing == ("6a",)
-    assert result.alerts == ()
+    assert result.alerts == ("high-risk",)
+
+
+def test_a_skipped_recency_question_is_not_unanswered() -> None:
+    # 6a is asked only after a yes to 6: with 6 "no" it is not blank, just not asked.
+    result = score(CSSRS_SCREENER, {"1": "no", "2": "no", "6": "no"})
+    assert (result.band, result.alerts) == ("none", ())
 
 
 def test_a_yes_to_intent_alerts_even_with_answers_missing() -> None:

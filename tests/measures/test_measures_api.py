@@ -112,3 +112,29 @@ def test_it_closes_the_item_9_alert_only_with_a_cssrs(alice: User, fern: Client)
     assert closed.json()["status"] == "closed"
     listing = call("GET", f"{API}clients/{fern.pk}/alerts", alice).json()
     assert [a["status"] for a in listing["items"]] == ["closed"]
+
+
+@pytest.mark.django_db
+def test_it_lists_open_alerts_before_closed_ones(alice: User, fern: Client) -> None:
+    from iptcare.measures.actions import do_close_alert, do_record_administration
+
+    for _ in range(2):
+        do_record_administration(fern, "PACS", {str(n): 3 for n in range(1, 6)}, acting_user=alice)
+    for alert in Alert.objects.all():
+        do_close_alert(alert, disposition="Talked it through.", acting_user=alice)
+    do_record_administration(fern, "PHQ-9", PHQ9_ITEM9, acting_user=alice)
+    first_page = call("GET", f"{API}clients/{fern.pk}/alerts?limit=2", alice).json()
+    assert [a["status"] for a in first_page["items"]] == ["open", "closed"]
+    assert first_page["items"][0]["rule"] == "phq9_item9"
+
+
+@pytest.mark.django_db
+def test_it_asks_for_a_time_zone_on_administered_at(alice: User, fern: Client) -> None:
+    body = {
+        "instrument": "GAD-7",
+        "answers": {str(n): 0 for n in range(1, 8)},
+        "administered_at": "2026-03-02T10:00:00",
+    }
+    response = call("POST", f"{API}clients/{fern.pk}/administrations", alice, body)
+    assert response.status_code == 422
+    assert "time zone" in response.json()["errors"]["administered_at"][0]

@@ -93,13 +93,45 @@ def test_it_shows_the_score_only_when_the_program_allows(fern: Client, alice: Us
     assert "Your score: 6 (Mild)" in done.content.decode()
 
 
-def test_it_expires_after_72_hours(fern: Client, alice: User) -> None:
+def test_it_expires_after_72_hours_for_a_link_never_opened(fern: Client, alice: User) -> None:
     path = new_link(fern, alice)
-    with time_machine.travel(timezone.now() + dt.timedelta(hours=71)):
-        assert HttpClient().get(path).status_code == 200
     with time_machine.travel(timezone.now() + dt.timedelta(hours=73)):
         assert HttpClient().get(path).status_code == 410
         assert HttpClient().post(path, PHQ9_LOW).status_code == 410
+    assert not Administration.objects.exists()
+
+
+def test_it_keeps_answers_sent_late_from_a_link_opened_in_time(fern: Client, alice: User) -> None:
+    path = new_link(fern, alice)
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(hours=71, minutes=55)):
+        assert HttpClient().get(path).status_code == 200
+    with time_machine.travel(start + dt.timedelta(hours=72, minutes=5)):
+        # Opened in time, sent just after the deadline, with item 9 positive: kept, and the team alerted.
+        assert HttpClient().get(path).status_code == 410
+        done = HttpClient().post(path, {**PHQ9_LOW, "item_9": "3"})
+    assert done.status_code == 200
+    assert Administration.objects.get().answers["9"] == 3
+    assert Alert.objects.get().rule == "phq9_item9"
+
+
+def test_it_refuses_late_answers_after_the_grace_day(fern: Client, alice: User) -> None:
+    path = new_link(fern, alice)
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(hours=70)):
+        HttpClient().get(path)
+    with time_machine.travel(start + dt.timedelta(hours=97)):
+        assert HttpClient().post(path, PHQ9_LOW).status_code == 410
+    assert not Administration.objects.exists()
+
+
+def test_it_withdraws_a_link_and_hides_the_program(fern: Client, alice: User) -> None:
+    path = new_link(fern, alice)
+    assert fern.organization.name not in HttpClient().get(path).content.decode()
+    link = SelfReportLink.objects.get()
+    sign_in(alice).post(f"/clients/{fern.pk}/measures/links/{link.pk}/withdraw/")
+    assert SelfReportLink.objects.get().state == "withdrawn"
+    assert HttpClient().post(path, PHQ9_LOW).status_code == 410
     assert not Administration.objects.exists()
 
 

@@ -13,6 +13,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from iptcare.accounts.models import User
 from iptcare.audit.models import AuditEvent, EventType
@@ -269,3 +270,20 @@ class TestCheckIns:
         with pytest.raises(ValidationError):
             do_record_check_in(fern, {"date": march(30), "used": False, "person": stranger}, acting_user=alice)
         assert not CheckIn.objects.exists()
+
+
+def test_it_raises_the_lapse_when_the_sober_days_before_it_are_entered_afterwards(fern, alice) -> None:
+    from iptcare.measures.models import Alert, AlertRule
+    from iptcare.substance_use.actions import DayEntry, SubstanceEntry, do_record_use_days
+    from iptcare.substance_use.models import DayStatus, Unit
+
+    today = timezone.localdate()
+    use_day = today - dt.timedelta(days=1)
+    drink = SubstanceEntry("alcohol", used=True, amount=Decimal(5), unit=Unit.STANDARD_DRINKS)
+    do_record_use_days(fern, [DayEntry(use_day, DayStatus.USED, (drink,))], acting_user=alice)
+    assert not Alert.objects.exists()
+    sober = [DayEntry(use_day - dt.timedelta(days=n), DayStatus.NO_USE) for n in range(1, 15)]
+    do_record_use_days(fern, sober, acting_user=alice)
+    assert list(Alert.objects.values_list("rule", flat=True)) == [AlertRule.LAPSE]
+    do_record_use_days(fern, [DayEntry(use_day - dt.timedelta(days=20), DayStatus.NO_USE)], acting_user=alice)
+    assert Alert.objects.count() == 1

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from iptcare.accounts.models import User
 from iptcare.audit.models import AuditEvent, EventType
@@ -345,3 +346,28 @@ class TestAccess:
         event = AuditEvent.objects.get(event_type=EventType.CLIENT_ACCESS_REFUSED)
         assert (event.actor, event.client, event.extra["write"]) == (tom, fern, True)
         assert not UseDay.objects.exists()
+
+
+def test_it_shows_percent_days_abstinent_on_the_caseload_and_beside_mood(fern, alice) -> None:
+    from iptcare.substance_use.actions import DayEntry, do_record_use_days
+    from iptcare.substance_use.models import DayStatus
+    from tests.conftest import sign_in as staff_session
+
+    today = timezone.localdate()
+    # 14 abstinent days recorded out of the last 28; the other 14 are missing and count against it: 50 %.
+    do_record_use_days(
+        fern, [DayEntry(today - dt.timedelta(days=n), DayStatus.NO_USE) for n in range(14)], acting_user=alice
+    )
+    http = staff_session(alice)
+    row = http.get("/clients/").context["page"].object_list[0]
+    assert row.percent_days_abstinent == 50.0
+    measures = http.get(f"/clients/{fern.pk}/measures/").content.decode()
+    assert "Percent days abstinent: <strong>50 %</strong>" in measures
+    assert "14 of 28 days recorded" in measures
+
+
+def test_it_shows_nothing_rather_than_zero_when_no_day_was_recorded(fern, alice) -> None:
+    from tests.conftest import sign_in as staff_session
+
+    row = staff_session(alice).get("/clients/").context["page"].object_list[0]
+    assert row.percent_days_abstinent is None

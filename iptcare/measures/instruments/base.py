@@ -43,13 +43,19 @@ class Option:
 
 @dataclass(frozen=True)
 class Condition:
-    """A test on an answer ("item:9"), the total ("total") or a subscale ("subscale:risk")."""
+    """A test on an answer ("item:9"), the total ("total") or a subscale ("subscale:risk").
+
+    "unanswered" holds for an item that was asked (the skip logic reached it) but left blank, so that a rule can
+    fail closed: a blank PHQ-9 item 9 is not "no risk".
+    """
 
     on: str
-    op: Literal["==", "!=", ">", ">=", "<", "<="]
-    value: Value | float
+    op: Literal["==", "!=", ">", ">=", "<", "<=", "unanswered"]
+    value: Value | float = ""
 
     def holds(self, facts: Mapping[str, Value | float | None]) -> bool:
+        if self.op == "unanswered":
+            return self.on in facts and facts[self.on] is None
         found = facts.get(self.on)
         if found is None:
             return False
@@ -71,6 +77,8 @@ class Item:
     required: bool = True
     # Skip logic: the item is asked only when this holds for the answers before it.
     asked_if: Condition | None = None
+    # A clinician giving the questionnaire in session must not leave it blank (e.g. PHQ-9 item 9).
+    must_answer_in_session: bool = False
 
     def option(self, value: Value) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -165,6 +173,8 @@ class Instrument:
     restricted_licence: bool = False
     # Direction of improvement: most instruments improve downwards; MSPSS and the BAM protective score upwards.
     higher_is_better: bool = False
+    # In session, every question the skip logic asks must be answered (the C-SSRS screener).
+    complete_in_session: bool = False
 
     def item(self, key: str) -> Item:
         for candidate in self.items:

@@ -42,6 +42,8 @@ HIGH_RISK = (
     Condition("item:4", "==", "yes"),
     Condition("item:5", "==", "yes"),
     Condition("item:6a", "==", "yes"),
+    # Behaviour reported (6 yes) with its timing left blank: treated as recent until asked (fail closed).
+    Condition("item:6a", "unanswered"),
 )
 
 CSSRS_SCREENER = Instrument(
@@ -100,6 +102,7 @@ CSSRS_SCREENER = Instrument(
     ),
     # Not summed: the risk level comes from which questions were answered yes.
     method="none",
+    complete_in_session=True,
     # Tried in order; the engine gives no band while an asked question is unanswered (a missing yes could raise it).
     bands=(
         Band("high", "High risk", when=HIGH_RISK),

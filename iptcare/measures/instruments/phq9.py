@@ -60,6 +60,7 @@ PHQ9 = Instrument(
             "Thoughts that you would be better off dead or of hurting yourself in some way",
             FREQUENCY,
             loinc="44260-8",
+            must_answer_in_session=True,
         ),
         Item(
             "10",
@@ -87,6 +88,8 @@ PHQ9 = Instrument(
             (Condition("item:9", ">", 0),),
             alert=True,
         ),
+        # A blank item 9 is treated like a positive one until a clinician has asked (fail closed).
+        Flag("item9-unanswered", "Item 9 not answered", (Condition("item:9", "unanswered"),), alert=True),
     ),
     reliable_change=ReliableChange(threshold=6, source="NHS Talking Therapies manual: reliable change is 6 or more"),
     loinc_panel="44249-1",
