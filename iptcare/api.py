@@ -84,11 +84,13 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
 
 def _mount_routers() -> None:
     from iptcare.clients.api import router as clients_router
+    from iptcare.ipt.api import router as ipt_router
     from iptcare.measures.api import router as measures_router
     from iptcare.substance_use.api import router as substance_use_router
 
     api.add_router("/clients/", clients_router)
     api.add_router("/measures/", measures_router)
+    api.add_router("/ipt/", ipt_router)
     api.add_router("/use/", substance_use_router)
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "iptcare.clients",
     "iptcare.measures",
     "iptcare.substance_use",
+    "iptcare.ipt",
     "iptcare.demo",
 ]
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from iptcare.accounts import staff_views
 from iptcare.accounts import views as account_views
@@ -95,6 +95,8 @@ urlpatterns = [
     path("clients/<int:client_id>/use/calendar/", use_views.use_calendar_edit, name="use_calendar"),
     path("clients/<int:client_id>/use/check-ins/", use_views.check_in_list, name="check_in_list"),
     path("clients/<int:client_id>/use/check-ins/record/", use_views.check_in_edit, name="check_in_edit"),
+    # IPT episodes.
+    path("clients/<int:client_id>/episodes/", include("iptcare.ipt.urls")),
     # The organization admin's pages.
     path("manage/staff/", staff_views.staff_list, name="staff_list"),
     path("manage/staff/invite/", staff_views.staff_invite, name="staff_invite"),

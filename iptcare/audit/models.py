@@ -41,6 +41,9 @@ class EventType(models.IntegerChoices):
     ALERT_RAISED = 230, _("Safety alert raised")
     ALERT_CLOSED = 231, _("Safety alert closed")
 
+    EPISODE_VIEWED = 250, _("IPT episode viewed")
+    EPISODE_CHANGED = 251, _("IPT episode changed")
+
     CARE_TEAM_VIEWED = 300, _("Care team viewed")
     CARE_TEAM_MEMBER_ADDED = 301, _("Care team member added")
     CARE_TEAM_MEMBER_UPDATED = 302, _("Care team member changed")

@@ -68,6 +68,7 @@ def do_record_administration(
     administration = Administration.objects.create(
         organization_id=client.organization_id,
         client=client,
+        episode=_open_episode(client),
         instrument_code=instrument.code,
         instrument_version=instrument.version,
         answered_by=answered_by,
@@ -97,6 +98,12 @@ def do_record_administration(
     )
     _raise_alerts(client, administration, result, notify=notify)
     return administration
+
+
+def _open_episode(client: Client) -> Any:
+    from iptcare.ipt.models import OPEN_STATUSES, Episode
+
+    return Episode.objects.filter(client=client, status__in=OPEN_STATUSES).order_by("-start_date", "-id").first()
 
 
 def _check_correction(client: Client, code: str, corrects: Administration, reason: str) -> None:

@@ -37,6 +37,10 @@ class Administration(models.Model):
     # The version is pinned: two versions of an instrument are never trended together.
     instrument_version = models.CharField(max_length=40)
     answered_by = models.CharField(max_length=20, choices=AnsweredBy.choices)
+    # The episode of IPT the client was in when it was given (screening and progress measures of that course).
+    episode = models.ForeignKey(
+        "ipt.Episode", on_delete=models.PROTECT, null=True, blank=True, related_name="administrations"
+    )
     # The clinician who gave it, or who sent the link.
     administered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

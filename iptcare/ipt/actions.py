@@ -1,0 +1,104 @@
+"""Opening an episode and changing its status. Each function is one audited transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iptcare.audit.events import record_event
+from iptcare.audit.models import EventType
+from iptcare.ipt.models import (
+    DEFAULT_SESSIONS,
+    OPEN_STATUSES,
+    SESSION_RANGE,
+    Episode,
+    EpisodeStatus,
+    EpisodeStatusChange,
+    Format,
+)
+
+if TYPE_CHECKING:
+    from iptcare.accounts.models import User
+    from iptcare.clients.models import Client
+
+
+def check_session_count(format_: str, sessions: int) -> None:
+    low, high = SESSION_RANGE[Format(format_)]
+    if not low <= sessions <= high:
+        raise ValidationError(
+            {
+                "planned_sessions": _("%(format)s IPT plans %(low)d to %(high)d sessions.")
+                % {"format": Format(format_).label, "low": low, "high": high}
+            }
+        )
+
+
+@transaction.atomic
+def do_open_episode(
+    client: Client,
+    *,
+    format_: str,
+    primary_therapist: User,
+    acting_user: User,
+    planned_sessions: int | None = None,
+    session_minutes: int = 50,
+    start_date: dt.date | None = None,
+) -> Episode:
+    sessions = planned_sessions or DEFAULT_SESSIONS[Format(format_)]
+    check_session_count(format_, sessions)
+    episode = Episode(
+        organization_id=client.organization_id,
+        client=client,
+        format=format_,
+        primary_therapist=primary_therapist,
+        planned_sessions=sessions,
+        session_minutes=session_minutes,
+        start_date=start_date or timezone.localdate(),
+        status=EpisodeStatus.ASSESSMENT,
+        created_by=acting_user,
+    )
+    episode.full_clean(exclude=["organization", "client", "created_by", "primary_therapist"])
+    try:
+        with transaction.atomic():
+            episode.save()
+    except IntegrityError:
+        raise ValidationError({"format": _("This client already has an open episode in this format.")}) from None
+    EpisodeStatusChange.objects.create(episode=episode, status=episode.status, changed_by=acting_user)
+    record_event(
+        EventType.EPISODE_CHANGED,
+        actor=acting_user,
+        client=client,
+        obj=episode,
+        extra={"opened": episode.format, "planned_sessions": sessions},
+    )
+    return episode
+
+
+@transaction.atomic
+def do_change_episode_status(episode: Episode, status: str, *, acting_user: User, note: str = "") -> Episode:
+    if not episode.is_open:
+        raise ValidationError(_("A closed episode does not change status; open a new one."))
+    if status == episode.status:
+        return episode
+    old = episode.status
+    episode.status = status
+    episode.save(update_fields=["status"])
+    EpisodeStatusChange.objects.create(episode=episode, status=status, changed_by=acting_user, note=note)
+    record_event(
+        EventType.EPISODE_CHANGED,
+        actor=acting_user,
+        client=episode.client,
+        obj=episode,
+        changes={"status": [old, status]},
+        extra={"note": note} if note else None,
+    )
+    return episode
+
+
+def open_episode_of(client: Client) -> Episode | None:
+    return Episode.objects.filter(client=client, status__in=OPEN_STATUSES).order_by("-start_date", "-id").first()

@@ -1,0 +1,125 @@
+"""Where an episode stands in IPT, and what is still due in its phase (IPT-DOMAIN §1).
+
+The initial phase's tasks are due by its last session: history, screening measures, the sick role, the
+interpersonal inventory, one or two problem areas, a formulation the client accepted, goals, and a signed contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iptcare.ipt.models import Assessment, Contract, Episode, EpisodeStatus, Format, Formulation, InventoryEntry
+from iptcare.measures.models import Administration
+
+# Screening in the initial phase: depression severity (PHQ-9) and alcohol or drug use (IPT-DOMAIN §1, §5).
+SCREENING_MOOD = ("PHQ-9",)
+SCREENING_USE = ("AUDIT", "AUDIT-C", "DAST-10")
+# An inventory covers the important people: at least this many, or every person recorded when fewer.
+INVENTORY_MINIMUM = 3
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str
+    label: str
+    done: bool
+    url_name: str
+
+
+@dataclass(frozen=True)
+class Guidance:
+    phase: str
+    # Estimated from the start date and the contract's frequency until sessions are recorded (issue 5).
+    estimated_session: int
+    initial_phase_last_session: int
+    sessions_left: int
+    tasks: list[Task]
+    overdue: bool
+
+    @property
+    def open_tasks(self) -> list[Task]:
+        return [t for t in self.tasks if not t.done]
+
+
+def estimated_session_number(episode: Episode, today: dt.date | None = None) -> int:
+    today = today or timezone.localdate()
+    days = max((today - episode.start_date).days, 0)
+    interval = 28 if episode.format == Format.MAINTENANCE else 7
+    contract = Contract.objects.filter(episode=episode).first()
+    if contract is not None and contract.frequency == "fortnightly":
+        interval = 14
+    return days // interval + 1
+
+
+def initial_phase_tasks(episode: Episode) -> list[Task]:
+    """The initial phase's checklist, from a handful of queries."""
+    client = episode.client
+    given = set(
+        Administration.objects.current().filter(episode=episode).values_list("instrument_code", flat=True).distinct()
+    )
+    assessment = Assessment.objects.filter(episode=episode).first()
+    formulation = Formulation.objects.filter(episode=episode).first()
+    contract = Contract.objects.filter(episode=episode).first()
+    people_inventoried = InventoryEntry.objects.filter(episode=episode).values("person_id").distinct().count()
+    people_recorded = client.people.count()
+    areas = list(formulation.problem_areas.prefetch_related("goals")) if formulation else []
+    return [
+        Task(
+            "history",
+            str(_("History taken (use, mental health, social situation)")),
+            bool(assessment and assessment.is_started) and episode.substance_histories.exists(),
+            "assessment_edit",
+        ),
+        Task(
+            "screening",
+            str(_("Screening given: PHQ-9 and an alcohol or drug screen")),
+            bool(given & set(SCREENING_MOOD)) and bool(given & set(SCREENING_USE)),
+            "measures_overview",
+        ),
+        Task(
+            "inventory",
+            str(_("Interpersonal inventory of the important people")),
+            people_inventoried >= min(INVENTORY_MINIMUM, max(people_recorded, 1)),
+            "inventory",
+        ),
+        Task(
+            "sick_role",
+            str(_("Sick role explained")),
+            bool(formulation and formulation.sick_role_given_on),
+            "formulation",
+        ),
+        Task("problem_area", str(_("One or two problem areas chosen")), 1 <= len(areas) <= 2, "formulation"),
+        Task(
+            "formulation",
+            str(_("Formulation accepted by the client")),
+            bool(formulation and formulation.is_accepted),
+            "formulation",
+        ),
+        Task(
+            "goals",
+            str(_("Goals set for each problem area")),
+            bool(areas) and all(area.goals.all() for area in areas),
+            "formulation",
+        ),
+        Task("contract", str(_("Treatment contract signed")), bool(contract and contract.is_signed), "contract"),
+    ]
+
+
+def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
+    session = estimated_session_number(episode, today)
+    last_initial = episode.initial_phase_last_session
+    tasks = initial_phase_tasks(episode)
+    in_initial_phase = episode.status in (EpisodeStatus.PLANNED, EpisodeStatus.ASSESSMENT)
+    overdue = in_initial_phase and session > last_initial and any(not t.done for t in tasks)
+    return Guidance(
+        phase=episode.get_status_display(),
+        estimated_session=session,
+        initial_phase_last_session=last_initial,
+        sessions_left=max(episode.planned_sessions - session + 1, 0),
+        tasks=tasks,
+        overdue=overdue,
+    )

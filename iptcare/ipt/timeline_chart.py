@@ -1,0 +1,296 @@
+"""The life-events timeline as one SVG, drawn on the server: no JavaScript, readable on a phone and printable.
+
+One horizontal time axis. Above it, mood (0–10) as a line through the events that have one. Below it, a marker for
+each change in use: warm triangles pointing up for more or started, cool ones pointing down for less or stopped.
+Under those, each event's type as a vertical label on its tick. An approximate date is drawn hollow and dashed and
+its label starts with "≈", so colour is never the only cue. A pure function: events in, markup out; every text
+value goes through `escape`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from iptcare.ipt.models import EventType, UseChange
+
+# Drawn in a box as wide as a phone: in the ~300 px a 360 px screen leaves, 12-unit text is 10 px. Wider screens
+# scale it up to at most MAX_WIDTH_PX.
+WIDTH = 360
+MAX_WIDTH_PX = 600
+LEFT, RIGHT = 36, 14
+MOOD_TOP, MOOD_BOTTOM = 28, 144
+AXIS_Y = 160
+DATE_Y = AXIS_Y + 16
+USE_Y = AXIS_Y + 34
+LABEL_TOP = USE_Y + 18
+# The label band is as deep as the longest label needs, at about this many units per character.
+LABEL_CHAR_UNITS = 7.4
+LEGEND_ROW = 20
+LEGEND_COLUMNS = 2
+# Vertical labels closer than this overlap, so they are nudged apart and joined to their tick by a short line.
+LABEL_GAP = 13
+LABEL_MAX_CHARS = 20
+
+INK, MUTED, GRID = "#1b1f24", "#44505c", "#c9d1d9"
+MOOD_COLOUR = "#1d4f73"
+# Warm for more use, cool for less (each at least 3:1 against white); "no change" is grey.
+USE_STYLES: dict[str, tuple[str, str]] = {
+    UseChange.STARTED: ("#b42318", "up"),
+    UseChange.MORE: ("#c4590a", "up"),
+    UseChange.SAME: ("#6b7785", "level"),
+    UseChange.LESS: ("#2e78c2", "down"),
+    UseChange.STOPPED: ("#173f8a", "down"),
+}
+
+
+class TimelineEventLike(Protocol):
+    """What the chart reads from an event; ipt.models.TimelineEvent has it."""
+
+    date: dt.date
+    date_is_approximate: bool
+    event_type: str
+    title: str
+    mood: int | None
+    use_change: str
+
+
+@dataclass(frozen=True)
+class _Placed:
+    event: TimelineEventLike
+    x: float
+    label_x: float
+
+
+def timeline_svg(events: Sequence[TimelineEventLike], *, title: str, chart_id: str) -> SafeString:
+    """The events on one time axis, in date order, with mood above the axis and changes in use below it."""
+    ordered = sorted(events, key=lambda event: event.date)
+    cid = escape(chart_id)
+    # Without events there is nothing to label or explain: the empty chart stops below the axis.
+    labels = [_tick_label(event) for event in ordered]
+    legend_top = LABEL_TOP + max((len(label) for label in labels), default=0) * LABEL_CHAR_UNITS + 14
+    height = legend_top + LEGEND_ROW * _legend_rows() + 4 if ordered else AXIS_Y + 12
+    parts = [
+        f'<svg class="chart timeline-chart" id="{cid}" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
+        f'style="max-width: {MAX_WIDTH_PX}px" role="img" aria-labelledby="{cid}-title {cid}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(describe(ordered))}</desc>',
+        _mood_grid(),
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{AXIS_Y}" y2="{AXIS_Y}" stroke="#6b7785" stroke-width="1.5"/>',
+    ]
+    if ordered:
+        parts.append(f'<text x="2" y="{USE_Y + 4}" font-size="12" fill="{MUTED}">{escape(_("Use"))}</text>')
+        x = _x_scale(ordered[0].date, ordered[-1].date)
+        placed = _place_labels([(event, x(event.date)) for event in ordered])
+        parts.append(_axis_dates(ordered[0].date, ordered[-1].date, x))
+        parts.append(_mood_line(placed))
+        parts.extend(_event(item) for item in placed)
+        parts.append(_legend(legend_top))
+    else:
+        parts.append(
+            f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{(MOOD_TOP + MOOD_BOTTOM) / 2}" text-anchor="middle" '
+            f'font-size="13" fill="{MUTED}">{escape(_("No events yet"))}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped or numeric)
+
+
+def describe(events: Sequence[TimelineEventLike]) -> str:
+    """The chart as text, for screen readers: every event in date order with its mood and change in use."""
+    if not events:
+        return _("No events on the timeline yet.")
+    lines = "; ".join(event_text(event) for event in events)
+    template = ngettext("%(count)s event: %(events)s.", "%(count)s events in date order: %(events)s.", len(events))
+    return template % {"count": len(events), "events": lines}
+
+
+def event_text(event: TimelineEventLike) -> str:
+    """One event in words: "about 2019-06-15: Death, Grandmother died, mood 3 of 10, use more"."""
+    when = event.date.isoformat()
+    if event.date_is_approximate:
+        when = _("about %(date)s") % {"date": when}
+    text = f"{when}: {_type_label(event.event_type)}, {event.title}"
+    if event.mood is not None:
+        text += ", " + _("mood %(mood)s of 10") % {"mood": event.mood}
+    if event.use_change:
+        text += ", " + _("use %(change)s") % {"change": _use_label(event.use_change).lower()}
+    return text
+
+
+def _type_label(value: str) -> str:
+    return str(EventType(value).label) if value in EventType.values else value
+
+
+def _use_label(value: str) -> str:
+    return str(UseChange(value).label) if value in UseChange.values else value
+
+
+def _x_scale(first: dt.date, last: dt.date) -> Callable[[dt.date], float]:
+    # A little room at each end so that the first and last markers are not cut in half.
+    start, end = LEFT + 10, WIDTH - RIGHT - 10
+    span = (last - first).days
+
+    def x(day: dt.date) -> float:
+        if span == 0:
+            return (start + end) / 2
+        return start + (day - first).days / span * (end - start)
+
+    return x
+
+
+def _place_labels(points: list[tuple[TimelineEventLike, float]]) -> list[_Placed]:
+    """Label positions at least LABEL_GAP apart and inside the box, as close to their ticks as that allows."""
+    low, high = LEFT + 4, WIDTH - RIGHT - 4
+    positions: list[float] = []
+    for _event, x in points:
+        positions.append(max(x, positions[-1] + LABEL_GAP) if positions else max(x, low))
+    for index in range(len(positions) - 1, -1, -1):
+        limit = high if index == len(positions) - 1 else positions[index + 1] - LABEL_GAP
+        positions[index] = min(positions[index], limit)
+    # With more events than fit, the left end may be pushed past the edge: keep every label in the box.
+    positions = [max(low, min(high, p)) for p in positions]
+    return [_Placed(event, x, label_x) for (event, x), label_x in zip(points, positions, strict=True)]
+
+
+def _tick_label(event: TimelineEventLike) -> str:
+    type_label = _type_label(event.event_type)
+    label = f"≈ {type_label}" if event.date_is_approximate else type_label
+    return label if len(label) <= LABEL_MAX_CHARS else label[: LABEL_MAX_CHARS - 1] + "…"
+
+
+def _mood_y(mood: float) -> float:
+    return MOOD_BOTTOM - mood / 10 * (MOOD_BOTTOM - MOOD_TOP)
+
+
+def _mood_grid() -> str:
+    parts = []
+    for mood in (0, 5, 10):
+        y = _mood_y(mood)
+        parts.append(
+            f'<line x1="{LEFT - 4}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" '
+            f'stroke-width="0.5"/><text x="{LEFT - 8}" y="{y + 4:.1f}" font-size="12" text-anchor="end" '
+            f'fill="{MUTED}">{mood}</text>'
+        )
+    parts.append(f'<text x="2" y="{MOOD_TOP - 12}" font-size="12" fill="{MUTED}">{escape(_("Mood"))}</text>')
+    return "".join(parts)
+
+
+def _axis_dates(first: dt.date, last: dt.date, x: Callable[[dt.date], float]) -> str:
+    """The first and last dates, and each new year between them where it does not crowd an end label."""
+    labels = [(first, f"{first:%b %Y}")]
+    if last != first:
+        labels.append((last, f"{last:%b %Y}"))
+    for year in range(first.year + 1, last.year + 1):
+        new_year = dt.date(year, 1, 1)
+        if all(abs(x(new_year) - x(day)) > 60 for day, _text in labels):
+            labels.append((new_year, str(year)))
+    parts = []
+    for day, text in labels:
+        anchor = "start" if day == first and last != first else "end" if day == last and last != first else "middle"
+        parts.append(
+            f'<line x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{AXIS_Y}" y2="{AXIS_Y + 4}" stroke="#6b7785"/>'
+            f'<text x="{x(day):.1f}" y="{DATE_Y}" font-size="12" text-anchor="{anchor}" fill="{MUTED}">'
+            f"{escape(text)}</text>"
+        )
+    return "".join(parts)
+
+
+def _mood_line(placed: list[_Placed]) -> str:
+    """Segments between successive moods; a segment touching an approximate date is dashed."""
+    with_mood = [item for item in placed if item.event.mood is not None]
+    parts = []
+    for before, after in itertools.pairwise(with_mood):
+        dashed = before.event.date_is_approximate or after.event.date_is_approximate
+        dash = ' stroke-dasharray="5 4"' if dashed else ""
+        parts.append(
+            f'<line x1="{before.x:.1f}" y1="{_mood_y(before.event.mood):.1f}" x2="{after.x:.1f}" '
+            f'y2="{_mood_y(after.event.mood):.1f}" stroke="{MOOD_COLOUR}" stroke-width="2.5"{dash}/>'
+        )
+    return f'<g class="timeline-mood">{"".join(parts)}</g>'
+
+
+def _event(item: _Placed) -> str:
+    event, x = item.event, item.x
+    approximate = event.date_is_approximate
+    dash = ' stroke-dasharray="3 2"' if approximate else ""
+    label = _tick_label(event)
+    italic = ' font-style="italic"' if approximate else ""
+    parts = [
+        f'<g class="timeline-event{" approximate" if approximate else ""}" data-date="{event.date.isoformat()}" '
+        f'data-approximate="{"true" if approximate else "false"}">',
+        f"<title>{escape(event_text(event))}</title>",
+        # A faint guide from the mood area to the axis ties the point above to the tick.
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{MOOD_TOP}" y2="{AXIS_Y}" stroke="{GRID}" stroke-width="1"{dash}/>',
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{AXIS_Y - 7}" y2="{AXIS_Y + 7}" stroke="{INK}" stroke-width="2"{dash}/>',
+    ]
+    if event.mood is not None:
+        fill = "#ffffff" if approximate else MOOD_COLOUR
+        parts.append(
+            f'<circle class="mood-point" cx="{x:.1f}" cy="{_mood_y(event.mood):.1f}" r="4.5" fill="{fill}" '
+            f'stroke="{MOOD_COLOUR}" stroke-width="2"{dash}/>'
+        )
+    if event.use_change in USE_STYLES:
+        parts.append(_use_marker(x, USE_Y, event.use_change, hollow=approximate))
+    parts.append(
+        f'<line x1="{x:.1f}" y1="{USE_Y + 10}" x2="{item.label_x:.1f}" y2="{LABEL_TOP - 3}" stroke="{GRID}"/>'
+        f'<text x="{item.label_x + 4:.1f}" y="{LABEL_TOP}" transform="rotate(-90 {item.label_x + 4:.1f} {LABEL_TOP})" '
+        f'font-size="13" text-anchor="end" fill="{INK}"{italic}>'
+        f"{escape(label)}</text>"
+    )
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _use_marker(x: float, y: float, change: str, *, hollow: bool) -> str:
+    colour, shape = USE_STYLES[change]
+    fill = "#ffffff" if hollow else colour
+    dash = ' stroke-dasharray="3 2"' if hollow else ""
+    common = f'class="use-marker use-{escape(change)}" fill="{fill}" stroke="{colour}" stroke-width="2"{dash}'
+    if shape == "up":
+        return f'<path {common} d="M{x:.1f},{y - 7:.1f} L{x + 7:.1f},{y + 6:.1f} L{x - 7:.1f},{y + 6:.1f} Z"/>'
+    if shape == "down":
+        return f'<path {common} d="M{x:.1f},{y + 7:.1f} L{x + 7:.1f},{y - 6:.1f} L{x - 7:.1f},{y - 6:.1f} Z"/>'
+    return f'<rect {common} x="{x - 6:.1f}" y="{y - 2.5:.1f}" width="12" height="5"/>'
+
+
+def _legend_items() -> list[tuple[str, str]]:
+    """(swatch markup centred on 0,0, text) for each legend entry."""
+    mood = (
+        f'<line x1="-8" x2="8" y1="0" y2="0" stroke="{MOOD_COLOUR}" stroke-width="2.5"/>'
+        f'<circle cx="0" cy="0" r="4.5" fill="{MOOD_COLOUR}"/>'
+    )
+    approximate = (
+        f'<line x1="0" x2="0" y1="-7" y2="7" stroke="{INK}" stroke-width="2" stroke-dasharray="3 2"/>'
+        f'<circle cx="0" cy="0" r="4.5" fill="#ffffff" stroke="{MOOD_COLOUR}" stroke-width="2"/>'
+    )
+    items = [(mood, _("Mood (0–10)")), (approximate, _("≈ Approximate date"))]
+    for change in UseChange:
+        items.append((_use_marker(0, 0, change.value, hollow=False), _("Use: %(change)s") % {"change": change.label}))
+    return items
+
+
+def _legend_rows() -> int:
+    return -(-len(_legend_items()) // LEGEND_COLUMNS)
+
+
+def _legend(top: float) -> str:
+    column_width = (WIDTH - 8) / LEGEND_COLUMNS
+    parts = [f'<g class="timeline-legend" font-size="12" fill="{INK}">']
+    for index, (swatch, text) in enumerate(_legend_items()):
+        row, column = divmod(index, LEGEND_COLUMNS)
+        x, y = 16 + column * column_width, top + row * LEGEND_ROW
+        parts.append(
+            f'<g transform="translate({x:.1f} {y + 6:.1f})">{swatch}</g>'
+            f'<text x="{x + 14:.1f}" y="{y + 10:.1f}">{escape(text)}</text>'
+        )
+    parts.append("</g>")
+    return "".join(parts)

@@ -1,0 +1,347 @@
+"""Formulation pages: the formulation with its problem areas and goals, the treatment contract, signing it, and
+renegotiating the number of sessions. Everyone who may open the record reads them; the care team changes them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iptcare.accounts.access import require_staff
+from iptcare.audit.events import record_event
+from iptcare.audit.models import EventType
+from iptcare.clients.models import Client
+from iptcare.ipt.access import access_episode_by_id
+from iptcare.ipt.actions_formulation import (
+    MAX_PROBLEM_AREAS,
+    access_goal_by_id,
+    access_problem_area_by_id,
+    contract_locked_message,
+    default_frequency,
+    do_add_goal,
+    do_add_problem_area,
+    do_renegotiate_sessions,
+    do_save_contract,
+    do_save_formulation,
+    do_sign_contract,
+    do_update_goal,
+    do_update_problem_area,
+    suggested_end_date,
+    suggested_focus,
+    too_many_areas_message,
+)
+from iptcare.ipt.forms_formulation import (
+    ContractForm,
+    ContractSignForm,
+    FormulationForm,
+    GoalForm,
+    ProblemAreaForm,
+    RenegotiationForm,
+    modality_formset,
+)
+from iptcare.ipt.models import Contract, Episode, Formulation, InventoryEntry, Modality, ProblemArea
+
+
+def _can_write(request: HttpRequest, client: Client) -> bool:
+    return Client.objects.openable_by(request.user, write=True).filter(pk=client.pk).exists()
+
+
+def _record_view(request: HttpRequest, episode: Episode, kind: str) -> None:
+    record_event(EventType.EPISODE_VIEWED, actor=request.user, client=episode.client, obj=episode, extra={"kind": kind})
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST, even an empty one (which `request.POST or None` would take for a GET)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """An action's refusal, shown next to the field it names (or at the top of the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+def problem_areas_of(episode: Episode) -> list[ProblemArea]:
+    """The areas with their goals and links, in a fixed number of queries whatever their count."""
+    return list(
+        ProblemArea.objects.filter(formulation__episode=episode)
+        .select_related("dispute_with")
+        .prefetch_related(
+            "goals",
+            Prefetch("inventory_entries", queryset=InventoryEntry.objects.select_related("person")),
+            "timeline_events",
+            "triggers",
+        )
+    )
+
+
+def _redirect_to_formulation(episode: Episode) -> HttpResponse:
+    return redirect("formulation", client_id=episode.client_id, episode_id=episode.pk)
+
+
+def _redirect_to_contract(episode: Episode) -> HttpResponse:
+    return redirect("contract", client_id=episode.client_id, episode_id=episode.pk)
+
+
+# ---------------------------------------------------------------------------------------------------- formulation
+
+
+@require_staff
+def formulation(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=request.method == "POST")
+    current = Formulation.objects.filter(episode=episode).select_related("updated_by").first()
+    # The form gets its own copy: a bound ModelForm writes the submitted values onto its instance.
+    form = FormulationForm(_posted(request), instance=copy.copy(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_formulation(episode, form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The formulation is saved."))
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "formulation")
+    areas = problem_areas_of(episode)
+    context = {
+        "client": episode.client,
+        "episode": episode,
+        "formulation": current,
+        "form": form,
+        "areas": areas,
+        "can_add_area": len(areas) < MAX_PROBLEM_AREAS,
+        "can_write": _can_write(request, episode.client),
+    }
+    return render(request, "ipt/formulation.html", context)
+
+
+@require_staff
+def problem_area_new(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    if (
+        request.method == "GET"
+        and ProblemArea.objects.filter(formulation__episode=episode).count() >= MAX_PROBLEM_AREAS
+    ):
+        messages.error(request, too_many_areas_message())
+        return _redirect_to_formulation(episode)
+    form = ProblemAreaForm(_posted(request), episode=episode)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = do_add_problem_area(episode, form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Problem area added: %(area)s.") % {"area": area.get_kind_display()})
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "problem_area")
+    context = {"client": episode.client, "episode": episode, "form": form, "area": None}
+    return render(request, "ipt/formulation_area_form.html", context)
+
+
+@require_staff
+def problem_area_edit(request: HttpRequest, client_id: int, episode_id: int, area_id: int) -> HttpResponse:
+    area = access_problem_area_by_id(request.user, client_id, episode_id, area_id, write=True)
+    episode = area.formulation.episode
+    form = ProblemAreaForm(_posted(request), instance=copy.copy(area), episode=episode)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_problem_area(area, form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The problem area is saved."))
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "problem_area")
+    context = {"client": episode.client, "episode": episode, "form": form, "area": area}
+    return render(request, "ipt/formulation_area_form.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------- goals
+
+
+@require_staff
+def goal_new(request: HttpRequest, client_id: int, episode_id: int, area_id: int) -> HttpResponse:
+    area = access_problem_area_by_id(request.user, client_id, episode_id, area_id, write=True)
+    episode = area.formulation.episode
+    form = GoalForm(_posted(request), problem_area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_add_goal(area, form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Goal added to %(area)s.") % {"area": area.get_kind_display()})
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "goal")
+    context = {"client": episode.client, "episode": episode, "form": form, "area": area, "goal": None}
+    return render(request, "ipt/goal_form.html", context)
+
+
+@require_staff
+def goal_edit(request: HttpRequest, client_id: int, episode_id: int, goal_id: int) -> HttpResponse:
+    goal = access_goal_by_id(request.user, client_id, episode_id, goal_id, write=True)
+    area = goal.problem_area
+    episode = area.formulation.episode
+    form = GoalForm(_posted(request), instance=copy.copy(goal), problem_area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_goal(goal, form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The goal is saved."))
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "goal")
+    context = {"client": episode.client, "episode": episode, "form": form, "area": area, "goal": goal}
+    return render(request, "ipt/goal_form.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------- contract
+
+
+def contract_of(episode: Episode) -> Contract | None:
+    return (
+        Contract.objects.filter(episode=episode)
+        .select_related("updated_by")
+        .prefetch_related(Prefetch("modalities", queryset=Modality.objects.order_by("kind", "id")))
+        .first()
+    )
+
+
+def _contract_initial(episode: Episode) -> dict[str, Any]:
+    """A new contract starts from the episode's plan and the chosen problem areas."""
+    frequency = default_frequency(episode)
+    start = max(episode.start_date, timezone.localdate())
+    return {
+        "sessions": episode.planned_sessions,
+        "session_minutes": episode.session_minutes,
+        "frequency": frequency,
+        "start_date": start,
+        "end_date": suggested_end_date(start, episode.planned_sessions, frequency),
+        "focus": suggested_focus(problem_areas_of(episode)),
+    }
+
+
+@require_staff
+def contract(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=request.method == "POST")
+    current = contract_of(episode)
+    locked = current is not None and current.is_signed
+    if request.method == "POST" and locked:
+        messages.error(request, contract_locked_message())
+        return _redirect_to_contract(episode)
+    data = _posted(request)
+    form = ContractForm(
+        data,
+        instance=copy.copy(current),
+        episode=episode,
+        initial=None if current else _contract_initial(episode),
+    )
+    formset = modality_formset(data, modalities=list(current.modalities.all()) if current else None)
+    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
+        try:
+            do_save_contract(episode, form.cleaned_data, modalities=formset.modalities(), acting_user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The contract is saved."))
+            return _redirect_to_contract(episode)
+    _record_view(request, episode, "contract")
+    formulation_accepted = Formulation.objects.filter(episode=episode, accepted_on__isnull=False).exists()
+    context = {
+        "client": episode.client,
+        "episode": episode,
+        "contract": current,
+        "locked": locked,
+        "form": form,
+        "formset": formset,
+        "formulation_accepted": formulation_accepted,
+        "renegotiations": episode.renegotiations.select_related("recorded_by"),
+        "can_write": _can_write(request, episode.client),
+    }
+    return render(request, "ipt/contract.html", context)
+
+
+@require_staff
+def contract_sign(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    current = contract_of(episode)
+    if current is None:
+        messages.error(request, _("Save the contract before it is signed."))
+        return _redirect_to_contract(episode)
+    if current.is_signed:
+        messages.info(request, _("The contract is already signed by both."))
+        return _redirect_to_contract(episode)
+    form = ContractSignForm(_posted(request), contract=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signed = do_sign_contract(
+                current,
+                therapist_signature=form.cleaned_data.get("therapist_signature", ""),
+                client_signature=form.cleaned_data.get("client_signature", ""),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if signed.is_signed:
+                messages.success(request, _("Signed by both: the contract is now locked."))
+            else:
+                messages.success(request, _("Signature recorded. The contract is locked once both have signed."))
+            return _redirect_to_contract(episode)
+    _record_view(request, episode, "contract")
+    context = {
+        "client": episode.client,
+        "episode": episode,
+        "contract": current,
+        "form": form,
+        "sessions_match": current.sessions == episode.planned_sessions,
+    }
+    return render(request, "ipt/contract_sign.html", context)
+
+
+@require_staff
+def renegotiate(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    form = RenegotiationForm(
+        _posted(request),
+        episode=episode,
+        initial={"new_sessions": episode.planned_sessions, "agreed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            renegotiation = do_renegotiate_sessions(
+                episode,
+                new_sessions=data["new_sessions"],
+                reason=data["reason"],
+                agreed_on=data.get("agreed_on") or timezone.localdate(),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Renegotiated: %(old)d → %(new)d sessions.")
+                % {"old": renegotiation.old_sessions, "new": renegotiation.new_sessions},
+            )
+            return _redirect_to_contract(episode)
+    _record_view(request, episode, "renegotiation")
+    context = {
+        "client": episode.client,
+        "episode": episode,
+        "form": form,
+        "renegotiations": episode.renegotiations.select_related("recorded_by"),
+    }
+    return render(request, "ipt/renegotiation_form.html", context)
