@@ -40,6 +40,8 @@ class Guidance:
     tasks: list[Task]
     overdue: bool
 
+    ready_for_middle_phase: bool = False
+
     @property
     def open_tasks(self) -> list[Task]:
         return [t for t in self.tasks if not t.done]
@@ -122,4 +124,5 @@ def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
         sessions_left=max(episode.planned_sessions - session + 1, 0),
         tasks=tasks,
         overdue=overdue,
+        ready_for_middle_phase=in_initial_phase and all(t.done for t in tasks),
     )

@@ -263,3 +263,37 @@ def test_it_dates_the_estimate_from_the_start(fern: Client, alice: User) -> None
         episode = open_episode(fern, alice, start_date=dt.date(2026, 3, 2))
     with time_machine.travel(dt.datetime(2026, 3, 16, 15, tzinfo=dt.UTC)):
         assert guidance_for(episode).estimated_session == 3
+
+
+def test_it_shows_the_episode_page_in_the_same_number_of_queries_however_full_the_inventory(
+    fern: Client, alice: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    episode = open_episode(fern, alice)
+    http = sign_in(alice)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert http.get(f"/clients/{fern.pk}/episodes/{episode.pk}/").status_code == 200
+        return len(captured)
+
+    InventoryEntry.objects.create(episode=episode, person=fern.people.get(), ring=2, recorded_by=alice)
+    few = count()
+    for number in range(6):
+        person = Person.objects.create(client=fern, name=f"Friend {number}", relationship_type="friend")
+        InventoryEntry.objects.create(episode=episode, person=person, ring=3, recorded_by=alice)
+    assert count() == few
+
+
+def test_it_says_when_the_initial_phase_is_complete(fern: Client, alice: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    from iptcare.ipt import guidance
+
+    episode = open_episode(fern, alice)
+    assert not guidance_for(episode).ready_for_middle_phase
+    done = [guidance.Task(t.key, t.label, True, t.url_name) for t in guidance.initial_phase_tasks(episode)]
+    monkeypatch.setattr(guidance, "initial_phase_tasks", lambda _episode: done)
+    assert guidance_for(episode).ready_for_middle_phase
+    do_change_episode_status(episode, "treatment", acting_user=alice)
+    assert not guidance_for(episode).ready_for_middle_phase
