@@ -11,11 +11,13 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client as HttpClient
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.models import Organization, Role, User
 from iptcare.clients.models import Client, ClientStatus, TeamRole
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 DEMO_PASSWORD = "a demo password for tests"
@@ -105,3 +107,92 @@ def test_it_gives_the_demo_clients_measure_histories_and_one_open_item_9_alert()
     first_run = Administration.objects.count()
     run("demo", "--password", DEMO_PASSWORD)
     assert Administration.objects.count() == first_run
+
+
+def ipt_counts() -> dict[str, int]:
+    from iptcare.clients.models import Person
+    from iptcare.ipt import models as ipt
+
+    tables = [
+        Person,
+        ipt.Episode,
+        ipt.EpisodeStatusChange,
+        ipt.Assessment,
+        ipt.SubstanceHistory,
+        ipt.InventoryEntry,
+        ipt.TimelineEvent,
+        ipt.Trigger,
+        ipt.Formulation,
+        ipt.ProblemArea,
+        ipt.Goal,
+        ipt.Contract,
+        ipt.Modality,
+    ]
+    return {table.__name__: table.objects.count() for table in tables}
+
+
+def test_it_gives_every_active_demo_client_one_realistic_ipt_episode_once() -> None:
+    from iptcare.ipt.actions_inventory import inventory_of
+    from iptcare.ipt.circle import ring_changes
+    from iptcare.ipt.guidance import guidance_for
+    from iptcare.ipt.models import OPEN_STATUSES, Contract, Episode, EpisodeStatus, Formulation
+
+    run("demo", "--password", DEMO_PASSWORD)
+    org = Organization.objects.get(slug="demo")
+    active = Client.objects.filter(organization=org, status=ClientStatus.ACTIVE).prefetch_related("care_team")
+    assert active.count() >= 10
+    for client in active:
+        episodes = list(client.episodes.filter(status__in=OPEN_STATUSES))
+        assert len(episodes) == 1
+        primary = [m.user_id for m in client.care_team.all() if m.team_role == TeamRole.PRIMARY_THERAPIST]
+        assert episodes[0].primary_therapist_id == primary[0]
+        assert 3 <= client.timeline_events.count() <= 6
+        assert 2 <= client.triggers.count() <= 4
+    assert not Episode.objects.exclude(client__status=ClientStatus.ACTIVE).exists()
+
+    episodes = list(Episode.objects.filter(organization=org).select_related("client"))
+    changed = 0
+    for episode in episodes:
+        entries = inventory_of(episode)
+        assert 3 <= len({entry.person_id for entry in entries}) <= 8
+        changed += len(ring_changes(entries))
+        assert episode.start_date < timezone.localdate()
+        assert episode.assessment.is_started and episode.substance_histories.exists()
+    assert changed >= len(episodes) // 2
+
+    in_treatment = [e for e in episodes if e.status == EpisodeStatus.TREATMENT]
+    in_assessment = [e for e in episodes if e.status == EpisodeStatus.ASSESSMENT]
+    assert in_treatment and in_assessment and len(in_treatment) + len(in_assessment) == len(episodes)
+    for episode in in_treatment:
+        formulation = Formulation.objects.get(episode=episode)
+        areas = list(formulation.problem_areas.all())
+        assert formulation.is_accepted and formulation.sick_role_given_on and 1 <= len(areas) <= 2
+        assert all(area.goals.exists() for area in areas)
+        contract = Contract.objects.get(episode=episode)
+        assert contract.is_signed and contract.sessions == episode.planned_sessions
+        assert contract.therapist_signature == episode.primary_therapist.full_name
+        # Everything of the initial phase is done but the screening: the demo's measures predate its episodes.
+        assert {task.key for task in guidance_for(episode).open_tasks} <= {"screening"}
+    for episode in in_assessment:
+        assert not Formulation.objects.filter(episode=episode).exists()
+        assert not Contract.objects.filter(episode=episode).exists()
+    overdue = [e for e in in_assessment if guidance_for(e).overdue]
+    assert 1 <= len(overdue) < len(in_assessment)
+
+    first_run = ipt_counts()
+    run("demo", "--password", DEMO_PASSWORD)
+    assert ipt_counts() == first_run
+
+
+def test_the_demo_episodes_pages_open_for_their_therapist() -> None:
+    from iptcare.ipt.models import Episode, EpisodeStatus
+
+    run("demo", "--password", DEMO_PASSWORD)
+    for status in (EpisodeStatus.TREATMENT, EpisodeStatus.ASSESSMENT):
+        episode = Episode.objects.filter(status=status).select_related("primary_therapist").first()
+        http = sign_in(episode.primary_therapist)
+        base = f"/clients/{episode.client_id}/episodes/{episode.pk}/"
+        for page in ("", "assessment/", "inventory/", "inventory/circle/", "timeline/", "triggers/", "formulation/"):
+            assert http.get(base + page).status_code == 200, page
+        if status == EpisodeStatus.TREATMENT:
+            assert http.get(base + "contract/").status_code == 200

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,8 @@ from iptcare.measures.models import Administration
 # Screening in the initial phase: depression severity (PHQ-9) and alcohol or drug use (IPT-DOMAIN §1, §5).
 SCREENING_MOOD = ("PHQ-9",)
 SCREENING_USE = ("AUDIT", "AUDIT-C", "DAST-10")
+# Intake screening often happens just before the episode opens: it counts when given this many days before.
+SCREENING_BEFORE_START = dt.timedelta(days=28)
 # An inventory covers the important people: at least this many, or every person recorded when fewer.
 INVENTORY_MINIMUM = 3
 
@@ -60,8 +63,12 @@ def estimated_session_number(episode: Episode, today: dt.date | None = None) -> 
 def initial_phase_tasks(episode: Episode) -> list[Task]:
     """The initial phase's checklist, from a handful of queries."""
     client = episode.client
+    screening_from = timezone.make_aware(dt.datetime.combine(episode.start_date - SCREENING_BEFORE_START, dt.time.min))
     given = set(
-        Administration.objects.current().filter(episode=episode).values_list("instrument_code", flat=True).distinct()
+        Administration.objects.current()
+        .filter(Q(episode=episode) | Q(client=client, episode__isnull=True, administered_at__gte=screening_from))
+        .values_list("instrument_code", flat=True)
+        .distinct()
     )
     assessment = Assessment.objects.filter(episode=episode).first()
     formulation = Formulation.objects.filter(episode=episode).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import random
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -16,17 +17,46 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.models import Membership, Organization, Site, SupervisionLink, User
+from iptcare.audit.events import diff_fields, record_event
+from iptcare.audit.models import EventType as AuditEventType
 from iptcare.clients.actions import do_add_care_team_member, do_add_person, do_create_client
 from iptcare.clients.models import (
     Client,
     ClientStatus,
     Condition,
     GenderIdentity,
+    Person,
     SexAtBirth,
     Substance,
     TeamRole,
 )
 from iptcare.demo import data
+from iptcare.ipt.actions import do_change_episode_status, do_open_episode
+from iptcare.ipt.actions_formulation import (
+    do_add_goal,
+    do_add_problem_area,
+    do_save_contract,
+    do_save_formulation,
+    do_sign_contract,
+    suggested_end_date,
+    suggested_focus,
+)
+from iptcare.ipt.actions_inventory import ENTRY_FIELDS, do_record_inventory_entry
+from iptcare.ipt.actions_timeline import do_add_timeline_event, do_add_trigger
+from iptcare.ipt.models import (
+    Assessment,
+    DisputeStage,
+    Episode,
+    EpisodeStatus,
+    Format,
+    Frequency,
+    InventoryEntry,
+    ModalityKind,
+    ProblemArea,
+    SubstanceHistory,
+    TimelineEvent,
+    Trigger,
+)
 from iptcare.measures.actions import do_apply_standard_schedule, do_record_administration
 from iptcare.measures.models import Administration
 from iptcare.substance_use.actions import DayEntry, SubstanceEntry, do_record_use_days
@@ -95,6 +125,7 @@ class Command(BaseCommand):
             created = self._clients(org, sites, staff)
             self._measures(org, staff)
             self._use(org, staff)
+            self._episodes(org, staff)
         admin_key = base64.b32encode(TOTPDevice.objects.get(user=staff["admin"]).bin_key).decode()
         if not quiet:
             self.stdout.write(
@@ -216,6 +247,23 @@ class Command(BaseCommand):
                 client, [e for e in entries if e is not None], acting_user=staff["therapist"], notify=False
             )
 
+    def _episodes(self, org: Organization, staff: dict[str, User]) -> None:
+        """An IPT episode for every active client: every other one still in assessment (two of those overdue),
+        the others in treatment with an accepted formulation and a signed contract."""
+        if Episode.objects.filter(organization=org).exists():
+            return
+        rng = random.Random(4)
+        today = timezone.localdate()
+        clients = (
+            Client.objects.filter(organization=org, status=ClientStatus.ACTIVE)
+            .select_related("site")
+            .prefetch_related("people", "care_team__user")
+            .order_by("identifier")
+        )
+        stories: Counter[str] = Counter()
+        for index, client in enumerate(clients):
+            _DemoEpisode(rng, client, index, stories, staff, today).build()
+
     def _client_facts(
         self, rng: random.Random, number: int, sites: list[Site], statuses: list[str], today: dt.date
     ) -> dict[str, Any]:
@@ -276,3 +324,472 @@ class Command(BaseCommand):
             },
             "people": people,
         }
+
+
+# ---------------------------------------------------------------------------------------------------- IPT episodes
+
+# The story behind each demo episode, in turn; a story the client's people do not fit is skipped for the next.
+STORY_ROTATION = ["dispute", "recovery", "grief", "job", "dispute", "separation", "grief", "recovery", "job"]
+# Clients with few people and no partner or child are good examples of interpersonal deficits: at most one in
+# assessment and one in treatment.
+MAX_DEFICITS_PER_PHASE = 1
+# Inventories cover at least this many people; people are added up to the demo's six per client at most.
+MIN_PEOPLE, MAX_PEOPLE = 3, 6
+# The second problem area some episodes add beside a dispute or grief: entering treatment, a role transition
+# (IPT-DOMAIN §2).
+SECOND_AREA = "recovery"
+
+
+class _DemoEpisode:
+    """One active client's episode, built the way a therapist would through the actions (so the audit trail reads
+    like real use): the history, the inventory, the timeline and triggers, and for episodes in treatment the
+    formulation, goals and a signed contract; finally the later inventory entries that show the circle changing."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        client: Client,
+        index: int,
+        stories: Counter[str],
+        staff: dict[str, User],
+        today: dt.date,
+    ) -> None:
+        self.rng, self.client, self.staff, self.today = rng, client, staff, today
+        team = {member.team_role: member.user for member in client.care_team.all()}
+        self.therapist = team[TeamRole.PRIMARY_THERAPIST]
+        self.physician = team.get(TeamRole.PHYSICIAN)
+        self.in_treatment = index % 2 == 0
+        # The second and sixth episodes in assessment are past their initial phase with tasks still open.
+        self.overdue = not self.in_treatment and (index // 2) % 4 == 1
+        self.format = Format.BRIEF if index % 5 == 2 else Format.INDIVIDUAL
+        self.people = sorted(client.people.all(), key=lambda p: p.pk)
+        self.story = self._choose_story(index, stories)
+        # The disputes of the episodes in treatment take the three stages in turn, so the demo shows each.
+        disputes = stories[f"dispute-{self.in_treatment}"]
+        self.stage = [DisputeStage.IMPASSE, DisputeStage.RENEGOTIATION, DisputeStage.DISSOLUTION][disputes % 3]
+        stories[f"{self.story}-{self.in_treatment}"] += 1
+        substance = next((s for s in client.primary_substances if s in data.USE_WORDS), "alcohol")
+        use, offer, noun = data.USE_WORDS[substance]
+        self.words = {
+            "name": client.preferred_name or client.given_name,
+            "use": use,
+            "use_title": use.capitalize(),
+            "offer": offer,
+            "substance": noun,
+            "site": client.site.name,
+            "deceased": rng.choice(data.DECEASED),
+        }
+        self.entries: dict[int, InventoryEntry] = {}
+        self.dispute_with: Person | None = None
+
+    # ------------------------------------------------------------------------------------------------ choices
+
+    def _kinds(self) -> Counter[str]:
+        return Counter(person.relationship_type for person in self.people)
+
+    def _fits(self, story: str, stories: Counter[str]) -> bool:
+        kinds = self._kinds()
+        if story == "dispute":
+            return bool(kinds["partner"] or kinds["parent"] or kinds["sibling"])
+        if story == "recovery":
+            return bool(kinds["sponsor"]) or len(self.people) < MAX_PEOPLE
+        if story == "separation":
+            return not kinds["partner"]
+        if story == "deficits":
+            few = len(self.people) <= MIN_PEOPLE and not kinds["partner"] and not kinds["child"]
+            return few and stories[f"deficits-{self.in_treatment}"] < MAX_DEFICITS_PER_PHASE
+        return True
+
+    def _choose_story(self, index: int, stories: Counter[str]) -> str:
+        if self._fits("deficits", stories):
+            return "deficits"
+        for step in range(len(STORY_ROTATION)):
+            story = STORY_ROTATION[(index + step) % len(STORY_ROTATION)]
+            if self._fits(story, stories):
+                return story
+        return "job"
+
+    def _first(self, *kinds: str) -> Person | None:
+        return next((p for kind in kinds for p in self.people if p.relationship_type == kind), None)
+
+    def _role(self, role: str) -> Person | None:
+        """The person who plays a part in the story: the dispute's other side, family, the sponsor, a using
+        associate, or the first support contact."""
+        if role == "dispute":
+            return self.dispute_with
+        if role == "family":
+            return self._first("sibling", "parent", "other_family", "child")
+        if role == "sponsor":
+            return self._first("sponsor")
+        if role == "using":
+            return self._first("using_associate")
+        if role == "support":
+            # Someone to call on a bad evening: never a child, a using associate or the other side of the dispute.
+            kinds = ("sponsor", "friend", "sibling", "parent", "other_family", "partner")
+            candidates = [p for kind in kinds for p in self.people if p.relationship_type == kind]
+            candidates = [p for p in candidates if p != self.dispute_with]
+            contacts = [p for p in candidates if p.is_support_contact]
+            return (contacts or candidates or [None])[0]
+        return None
+
+    # ------------------------------------------------------------------------------------------------ building
+
+    def build(self) -> None:
+        self._complete_people()
+        self.dispute_with = self._first("partner", "parent", "sibling") if self.story == "dispute" else None
+        for role in ("dispute", "sponsor", "using", "support"):
+            person = self._role(role)
+            self.words[role] = person.name if person else "the 24-hour helpline"
+        self.episode = do_open_episode(
+            self.client,
+            format_=self.format,
+            primary_therapist=self.therapist,
+            acting_user=self.therapist,
+            planned_sessions=8 if self.format == Format.BRIEF else self.rng.choice([12, 12, 14, 16]),
+            start_date=self.today - dt.timedelta(days=self._days_since_start()),
+        )
+        self.start = self.episode.start_date
+        self._screening()
+        self._assessment()
+        self._inventory()
+        events = self._timeline()
+        triggers = self._triggers()
+        if self.in_treatment:
+            self._formulation_and_contract(events, triggers)
+        self._ring_changes()
+
+    def _screening(self) -> None:
+        """An AUDIT at the first session (the weekly PHQ-9 of the measures section covers mood)."""
+        answers = {str(n): (1 if n <= 3 else 0) for n in range(1, 11)}
+        when = timezone.make_aware(dt.datetime.combine(self.start, dt.time(10, 0)))
+        do_record_administration(
+            self.client, "AUDIT", answers, acting_user=self.therapist, administered_at=when, notify=False
+        )
+
+    def _days_since_start(self) -> int:
+        """In treatment: well into the middle phase. In assessment: within the initial phase (sessions 2–3 or,
+        for brief IPT, session 2), or past it when overdue."""
+        brief = self.format == Format.BRIEF
+        if self.in_treatment:
+            return self.rng.randint(21, 35) if brief else self.rng.randint(28, 63)
+        if self.overdue:
+            return self.rng.randint(21, 27) if brief else self.rng.randint(28, 41)
+        return self.rng.randint(7, 13) if brief else self.rng.randint(7, 20)
+
+    def _complete_people(self) -> None:
+        """At least three people for the inventory; a sponsor for a client whose story is entering recovery."""
+        wanted: list[tuple[str, str]] = []
+        if self.story == "recovery" and not self._kinds()["sponsor"]:
+            wanted.append(data.EXTRA_SPONSOR)
+        wanted += data.EXTRA_PEOPLE
+        names = {p.name.casefold() for p in self.people}
+        for relationship, name in wanted:
+            missing_sponsor = relationship == "sponsor" and not self._kinds()["sponsor"]
+            if len(self.people) >= MAX_PEOPLE or (len(self.people) >= MIN_PEOPLE and not missing_sponsor):
+                break
+            if name.casefold() in names:
+                continue
+            support = relationship == "sponsor"
+            person = do_add_person(
+                self.client,
+                {
+                    "name": name,
+                    "relationship_type": relationship,
+                    "phone": f"555 013 {self.rng.randint(1000, 9999)}" if support else "",
+                    "is_support_contact": support,
+                    "notes": "Named at the interpersonal inventory.",
+                },
+                acting_user=self.therapist,
+            )
+            self.people.append(person)
+            names.add(name.casefold())
+
+    def _assessment(self) -> None:
+        """The history. No action exists for it: saved as the assessment page saves it, with its audit event."""
+        facts = self.client
+        child = self._first("child")
+        values = {
+            "mental_health_history": " ".join(
+                data.MENTAL_HEALTH[c] for c in facts.co_occurring_conditions if c in data.MENTAL_HEALTH
+            ),
+            "medical_conditions": self.rng.choice(data.MEDICAL),
+            "medications": "",
+            "housing": self.rng.choice(data.HOUSING),
+            "work": "Out of work since losing a warehouse job." if self.story == "job" else self.rng.choice(data.WORK),
+            "legal": self.rng.choice(data.LEGAL),
+            "children": f"One child ({child.name}); sees them regularly." if child else "No children.",
+            "strengths": self.rng.choice(data.STRENGTHS),
+        }
+        assessment = Assessment.objects.create(episode=self.episode, updated_by=self.therapist, **values)
+        self._audit(assessment, diff_fields({}, values), self.therapist, kind="assessment")
+        if self.physician is not None:
+            # Medications are the physician's to record.
+            keys = [*facts.primary_substances, *facts.co_occurring_conditions]
+            medications = " ".join(data.MEDICATIONS[k] for k in keys if k in data.MEDICATIONS) or "None prescribed."
+            assessment.medications, assessment.updated_by = medications, self.physician
+            assessment.updated_at = timezone.now()
+            assessment.save(update_fields=["medications", "updated_by", "updated_at"])
+            self._audit(assessment, {"medications": ["", medications]}, self.physician, kind="assessment")
+        age = (self.today - facts.date_of_birth).days // 365
+        for substance in facts.primary_substances:
+            (low, high), pattern, route, most_overdoses = data.SUBSTANCE_HISTORY[substance]
+            history = SubstanceHistory(
+                episode=self.episode,
+                substance=substance,
+                age_at_first_use=min(self.rng.randint(low, high), age - 2),
+                pattern=pattern,
+                last_use=self.start - dt.timedelta(days=self.rng.randint(2, 30)),
+                route=route,
+                prior_treatment=self.rng.choice(data.PRIOR_TREATMENT),
+                overdoses=self.rng.randint(0, most_overdoses),
+            )
+            history.full_clean(exclude=["episode"])
+            history.save()
+            self._audit(history, None, self.therapist, kind="substance_history", substance=substance, replaced=False)
+
+    def _audit(self, obj: Any, changes: dict[str, list[Any]] | None, actor: User, **extra: Any) -> None:
+        record_event(
+            AuditEventType.EPISODE_CHANGED, actor=actor, client=self.client, obj=obj, changes=changes, extra=extra
+        )
+
+    def _entry_data(self, person: Person, ring: int, recorded_on: dt.date) -> dict[str, Any]:
+        template = data.INVENTORY[person.relationship_type]
+        values: dict[str, Any] = {
+            name: self.rng.choice(template[name])
+            for name in (
+                "contact_frequency",
+                "good_things",
+                "not_so_good",
+                "can_talk_about",
+                "cannot_talk_about",
+                "client_expects",
+                "they_expect",
+                "expectations_met",
+                "conflict_pattern",
+                "change_since_onset",
+            )
+        }
+        values |= {
+            "recorded_on": recorded_on,
+            "ring": ring,
+            "knows_about_problems": template["knows_about_problems"],
+            "uses_with_client": template.get("uses_with_client", False),
+            "supports_recovery": template.get("supports_recovery", False),
+            "part_in_triggers": template.get("part_in_triggers", ""),
+        }
+        if person == self.dispute_with:
+            values["not_so_good"] = "Rows about money and {use}".format(**self.words)
+            values["conflict_pattern"] = data.DISPUTE_CONFLICT[self.stage]
+            values["expectations_met"] = "partly" if self.stage == DisputeStage.RENEGOTIATION else "not_met"
+            values["part_in_triggers"] = "Rows come before most of the heavy days"
+        return values
+
+    def _inventory(self) -> None:
+        """Everyone the client named, as of the first sessions."""
+        last_initial = self.episode.initial_phase_last_session
+        for person in self.people:
+            ring = self.rng.choice(data.INVENTORY[person.relationship_type]["rings"])
+            # In treatment the inventory was taken over the first two sessions; in assessment, at the first.
+            week = self.rng.randint(0, min(1, last_initial - 1)) if self.in_treatment else 0
+            values = self._entry_data(person, ring, self.start + dt.timedelta(weeks=week))
+            self.entries[person.pk] = do_record_inventory_entry(
+                self.episode, person, values, acting_user=self.therapist
+            )
+
+    def _ring_changes(self) -> None:
+        """About half the people get a later entry in another ring: those central to the story first."""
+        key = [self._role(role) for role in ("dispute", "sponsor", "using")]
+        if self.story == "deficits":
+            key.append(self.people[-1])
+        others = [p for p in self.people if p not in key]
+        self.rng.shuffle(others)
+        chosen = [p for p in dict.fromkeys([*key, *others]) if p is not None][: max(1, round(len(self.people) / 2))]
+        accepted = self.start + dt.timedelta(weeks=self.episode.initial_phase_last_session - 1)
+        earliest = accepted + dt.timedelta(weeks=1) if self.in_treatment else self.start + dt.timedelta(weeks=1)
+        for person in chosen:
+            first = self.entries[person.pk]
+            template = data.INVENTORY[person.relationship_type]
+            ring = template["moves"][first.ring]
+            if person == self.dispute_with and self.stage == DisputeStage.DISSOLUTION:
+                ring = min(first.ring + 2, 4)
+            # The same person, seen again later: only the ring, the date and what changed are new.
+            values = {name: getattr(first, name) for name in ENTRY_FIELDS}
+            values |= {
+                "recorded_on": self._date_between(earliest, self.today),
+                "ring": ring,
+                "change_since_onset": template["closer" if ring < first.ring else "further"],
+            }
+            do_record_inventory_entry(self.episode, person, values, acting_user=self.therapist)
+
+    def _date_between(self, low: dt.date, high: dt.date) -> dt.date:
+        return low + dt.timedelta(days=self.rng.randint(0, max((high - low).days, 0)))
+
+    def _add_event(self, spec: tuple[Any, ...], when: dt.date) -> TimelineEvent:
+        event_type, title, _days, (mood_low, mood_high), use_change, note, role = spec
+        approximate = (self.start - when).days > 365 and self.rng.random() < 0.6
+        person = self._role(role) if role else None
+        return do_add_timeline_event(
+            self.episode,
+            {
+                # A remembered "spring 2024": the middle of the month stands for it.
+                "date": when.replace(day=15) if approximate else when,
+                "date_is_approximate": approximate,
+                "event_type": event_type,
+                "title": title.format(**self.words),
+                "people": [person] if person else [],
+                "mood": self.rng.randint(mood_low, mood_high),
+                "use_change": use_change,
+                "note": note,
+            },
+            acting_user=self.therapist,
+        )
+
+    def _before_start(self, days: tuple[int, int]) -> dt.date:
+        return min(self.start - dt.timedelta(days=self.rng.randint(*days)), self.today)
+
+    def _timeline(self) -> dict[str, list[TimelineEvent]]:
+        """3–6 events: the story's, entering treatment, and others up to the drawn number. Returns the events
+        each problem area will point at."""
+        story = list(data.STORY_EVENTS[self.story])
+        wanted = self.rng.randint(3, 6)
+        used_types = {spec[0] for spec in story}
+        extras = [spec for spec in data.EXTRA_EVENTS if spec[0] not in used_types]
+        self.rng.shuffle(extras)
+        extras = extras[: max(wanted - len(story) - 1, 0)]
+        story_events = []
+        death: dt.date | None = None
+        for spec in story:
+            if spec[2] is None and death is not None:
+                # The last anniversary of the death at least two weeks before the episode began.
+                years = max(1, (self.start - dt.timedelta(days=14) - death).days // 365)
+                when = death + dt.timedelta(days=365 * years)
+            else:
+                when = self._before_start(spec[2])
+            event = self._add_event(spec, when)
+            death = event.date if event.event_type == "death" else death
+            story_events.append(event)
+        entry_spec = (*data.TREATMENT_ENTRY[:4], self.rng.choice(["less", "stopped"]), *data.TREATMENT_ENTRY[5:])
+        entry = self._add_event(entry_spec, self._before_start(data.TREATMENT_ENTRY[2]))
+        for spec in extras:
+            self._add_event(spec, self._before_start(spec[2]))
+        return {"story": story_events, "entry": [entry]}
+
+    def _add_trigger(self, spec: tuple[str, ...]) -> Trigger:
+        trigger_type, description, places, feelings, risk, coping, role = spec
+        person = self._role(role) if role else None
+        return do_add_trigger(
+            self.episode,
+            {
+                "trigger_type": trigger_type,
+                "description": description.format(**self.words),
+                "people": [person] if person else [],
+                "places": places,
+                "feelings": feelings,
+                "risk_level": risk,
+                "coping_response": coping.format(**self.words),
+            },
+            acting_user=self.therapist,
+        )
+
+    def _triggers(self) -> list[Trigger]:
+        """2–4 triggers: the story's, being offered by a using associate, and everyday ones (IPT-DOMAIN §8)."""
+        specs = [data.TRIGGERS[self.story]]
+        if self._role("using") is not None and self.story != "recovery":
+            specs.append(data.TRIGGERS["using"])
+        extras = list(data.EXTRA_TRIGGERS)
+        self.rng.shuffle(extras)
+        specs += extras[: max(self.rng.randint(2, 4) - len(specs), 0)]
+        return [self._add_trigger(spec) for spec in specs]
+
+    def _formulation_and_contract(self, events: dict[str, list[TimelineEvent]], triggers: list[Trigger]) -> None:
+        """The sick role at session 1, one or two problem areas with their goals, the formulation accepted at the
+        last initial session, the contract signed by both, and the move to the middle phase."""
+        therapist, episode = self.therapist, self.episode
+        do_save_formulation(
+            episode,
+            {"text": data.FORMULATION[self.story].format(**self.words), "sick_role_given_on": self.start},
+            acting_user=therapist,
+        )
+        people = {"dispute": [self.dispute_with], "grief": [self._role("family")], "recovery": [self._role("sponsor")]}
+        stories = [self.story]
+        if self.story in ("dispute", "grief") and self._role("sponsor") is not None and self.rng.random() < 0.6:
+            stories.append(SECOND_AREA)
+        areas = []
+        for number, story in enumerate(stories):
+            kind, rationale = data.AREAS[story]
+            linked = [self.entries[p.pk] for p in people.get(story, self.people[:2]) if p is not None]
+            area_data: dict[str, Any] = {
+                "kind": kind,
+                "rationale": rationale.format(**self.words),
+                "inventory_entries": linked,
+                "timeline_events": events["entry"] if number else self._story_events(story, events),
+                "triggers": triggers[:1] if number == 0 else [],
+            }
+            if story == "dispute":
+                area_data |= {"dispute_stage": self.stage, "dispute_with": self.dispute_with}
+            if story == "deficits":
+                area_data["why_not_other_areas"] = data.WHY_NOT_OTHER_AREAS
+            area = do_add_problem_area(episode, area_data, acting_user=therapist)
+            self._goals(area, story)
+            areas.append(area)
+        accepted = self.start + dt.timedelta(weeks=episode.initial_phase_last_session - 1)
+        do_save_formulation(episode, {"accepted_on": accepted}, acting_user=therapist)
+        contract = do_save_contract(
+            episode,
+            {
+                "sessions": episode.planned_sessions,
+                "session_minutes": episode.session_minutes,
+                "frequency": Frequency.WEEKLY,
+                "start_date": self.start,
+                "end_date": suggested_end_date(self.start, episode.planned_sessions, Frequency.WEEKLY),
+                "focus": suggested_focus(areas) + "\nMood and use reviewed at every session.",
+            },
+            modalities=self._modalities(),
+            acting_user=therapist,
+        )
+        do_sign_contract(
+            contract,
+            therapist_signature=therapist.full_name,
+            client_signature=self.client.legal_name,
+            acting_user=therapist,
+        )
+        do_change_episode_status(
+            episode,
+            EpisodeStatus.TREATMENT,
+            acting_user=therapist,
+            note="Formulation accepted and contract signed: the middle phase begins.",
+        )
+
+    @staticmethod
+    def _story_events(story: str, events: dict[str, list[TimelineEvent]]) -> list[TimelineEvent]:
+        """The events a problem area points at: the story's, and entering treatment when that is the change."""
+        return events["story"] + (events["entry"] if story == "recovery" else [])
+
+    def _goals(self, area: ProblemArea, story: str) -> None:
+        goals = list(data.GOALS[story])
+        if story == "dispute":
+            description, detail = data.DISPUTE_GOALS[self.stage]
+            goals.insert(0, (description, "dispute_stage", detail))
+        for description, evidence, detail in goals:
+            do_add_goal(
+                area,
+                {
+                    "description": description.format(**self.words),
+                    "evidence_kind": evidence,
+                    "evidence_detail": detail.format(**self.words),
+                    "status": self.rng.choice(["open", "progressing", "progressing"]),
+                },
+                acting_user=self.therapist,
+            )
+
+    def _modalities(self) -> list[tuple[str, str]]:
+        """Other treatments beside IPT: medication from the demo physician when on the team, the mutual-help
+        group for clients with a sponsor or in recovery, and motivational interviewing for some."""
+        modalities = []
+        if self.physician is not None:
+            modalities.append((ModalityKind.MEDICATION, self.physician.full_name))
+        if self._role("sponsor") is not None or self.rng.random() < 0.4:
+            modalities.append((ModalityKind.MUTUAL_HELP, data.MUTUAL_HELP.format(site=self.client.site.name)))
+        if self.therapist != self.staff["counsellor"] and self.rng.random() < 0.3:
+            modalities.append((ModalityKind.MI, self.staff["counsellor"].full_name))
+        return [(str(kind), provider) for kind, provider in modalities]
