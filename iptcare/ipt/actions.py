@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from iptcare.clients.models import Client
 
 
+PLANNING_HORIZON = dt.timedelta(days=90)
+
+
 def check_session_count(format_: str, sessions: int) -> None:
     low, high = SESSION_RANGE[Format(format_)]
     if not low <= sessions <= high:
@@ -51,6 +54,10 @@ def do_open_episode(
 ) -> Episode:
     sessions = planned_sessions or DEFAULT_SESSIONS[Format(format_)]
     check_session_count(format_, sessions)
+    today = timezone.localdate()
+    start_date = start_date or today
+    if start_date > today + PLANNING_HORIZON:
+        raise ValidationError({"start_date": _("Open the episode within three months of its first session.")})
     episode = Episode(
         organization_id=client.organization_id,
         client=client,
@@ -58,8 +65,9 @@ def do_open_episode(
         primary_therapist=primary_therapist,
         planned_sessions=sessions,
         session_minutes=session_minutes,
-        start_date=start_date or timezone.localdate(),
-        status=EpisodeStatus.ASSESSMENT,
+        start_date=start_date,
+        # An episode that starts later is planned until its first session.
+        status=EpisodeStatus.PLANNED if start_date > today else EpisodeStatus.ASSESSMENT,
         created_by=acting_user,
     )
     episode.full_clean(exclude=["organization", "client", "created_by", "primary_therapist"])
@@ -85,6 +93,21 @@ def do_change_episode_status(episode: Episode, status: str, *, acting_user: User
         raise ValidationError(_("A closed episode does not change status; open a new one."))
     if status == episode.status:
         return episode
+    leaving_initial_phase = episode.status in (EpisodeStatus.PLANNED, EpisodeStatus.ASSESSMENT) and status in (
+        EpisodeStatus.TREATMENT,
+        EpisodeStatus.CLOSURE,
+    )
+    if leaving_initial_phase and not note.strip():
+        from iptcare.ipt.guidance import initial_phase_tasks
+
+        open_tasks = [t.label for t in initial_phase_tasks(episode) if not t.done]
+        if open_tasks:
+            raise ValidationError(
+                {
+                    "note": _("The initial phase still has open tasks (%(tasks)s). Say why the work moves on.")
+                    % {"tasks": "; ".join(open_tasks)}
+                }
+            )
     old = episode.status
     episode.status = status
     episode.save(update_fields=["status"])

@@ -102,9 +102,11 @@ def access_goal_by_id(user: User, client_id: int, episode_id: int, goal_id: int,
 # ---------------------------------------------------------------------------------------------------- rules
 
 
-def formulation_errors(*, accepted_on: dt.date | None, declined_reason: str) -> dict[str, str]:
+def formulation_errors(*, accepted_on: dt.date | None, declined_reason: str, text: str = "x") -> dict[str, str]:
     if accepted_on and declined_reason.strip():
         return {"declined_reason": _("A formulation is either accepted or declined, not both.")}
+    if accepted_on and not text.strip():
+        return {"accepted_on": _("The client accepts a written formulation: write it in plain words first.")}
     return {}
 
 
@@ -195,7 +197,17 @@ def do_save_formulation(episode: Episode, data: dict[str, Any], *, acting_user: 
         formulation = Formulation(episode=episode, updated_by=acting_user)
     before = {} if created else _values(formulation, FORMULATION_FIELDS)
     _apply(formulation, data, FORMULATION_FIELDS)
-    _raise(formulation_errors(accepted_on=formulation.accepted_on, declined_reason=formulation.declined_reason))
+    rewritten = not created and before["text"] != formulation.text and before["accepted_on"] == formulation.accepted_on
+    if rewritten and formulation.accepted_on:
+        # The client accepted the earlier words; a rewritten formulation is offered to them again.
+        formulation.accepted_on = None
+    _raise(
+        formulation_errors(
+            accepted_on=formulation.accepted_on, declined_reason=formulation.declined_reason, text=formulation.text
+        )
+    )
+    if formulation.accepted_on and (created or not formulation.problem_areas.exists()):
+        _raise({"accepted_on": _("Choose the problem area first: the client accepts a formulation that names it.")})
     after = _values(formulation, FORMULATION_FIELDS)
     changes = diff_fields(before, _without_blanks(after) if created else after)
     if not changes and not created:
@@ -454,6 +466,12 @@ def do_sign_contract(
             }
     if client_signature and contract.client_signed_at:
         errors["client_signature"] = _("The client has already signed.")
+    elif client_signature and not any(
+        _same_name(client_signature, name) for name in (episode.client.legal_name, episode.client.display_name)
+    ):
+        errors["client_signature"] = _("The client types their own full name: %(name)s.") % {
+            "name": episode.client.legal_name
+        }
     _raise(errors)
     before = _values(contract, SIGNATURE_FIELDS)
     now = timezone.now()

@@ -212,8 +212,9 @@ def closeness_circle_svg(
     ]
     parts.extend(_rings())
     parts.append(
-        f'<circle cx="{CENTRE}" cy="{CENTRE}" r="24" fill="#1d4f73"/>'
-        f'<text x="{CENTRE}" y="{CENTRE + 5}" text-anchor="middle" font-size="14" font-weight="700" fill="#ffffff">'
+        # Wide enough for seven characters at this size, and still inside ring 1's dots.
+        f'<circle cx="{CENTRE}" cy="{CENTRE}" r="30" fill="#1d4f73"/>'
+        f'<text x="{CENTRE}" y="{CENTRE + 4}" text-anchor="middle" font-size="11" font-weight="700" fill="#ffffff">'
         f"{escape(_short(centre_label, 7))}</text>"
     )
     dots = _dots(people)

@@ -83,7 +83,9 @@ class FormulationForm(RuleFormMixin, forms.ModelForm):
         cleaned = super().clean()
         self.add_rule_errors(
             formulation_errors(
-                accepted_on=cleaned.get("accepted_on"), declined_reason=cleaned.get("declined_reason") or ""
+                accepted_on=cleaned.get("accepted_on"),
+                declined_reason=cleaned.get("declined_reason") or "",
+                text=cleaned.get("text") or "",
             )
         )
         return cleaned

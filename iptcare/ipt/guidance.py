@@ -51,13 +51,16 @@ class Guidance:
 
 
 def estimated_session_number(episode: Episode, today: dt.date | None = None) -> int:
+    """Counted from the contract's first session when there is a contract, else from the episode's start."""
     today = today or timezone.localdate()
-    days = max((today - episode.start_date).days, 0)
-    interval = 28 if episode.format == Format.MAINTENANCE else 7
     contract = Contract.objects.filter(episode=episode).first()
-    if contract is not None and contract.frequency == "fortnightly":
-        interval = 14
-    return days // interval + 1
+    first_session = contract.start_date if contract is not None else episode.start_date
+    interval = {"weekly": 7, "fortnightly": 14, "monthly": 28}.get(contract.frequency, 7) if contract else 7
+    if episode.format == Format.MAINTENANCE and contract is None:
+        interval = 28
+    if today < first_session:
+        return 0
+    return (today - first_session).days // interval + 1
 
 
 def initial_phase_tasks(episode: Episode) -> list[Task]:
@@ -105,7 +108,8 @@ def initial_phase_tasks(episode: Episode) -> list[Task]:
         Task(
             "formulation",
             str(_("Formulation accepted by the client")),
-            bool(formulation and formulation.is_accepted),
+            # Accepted, and about something: the written words and a problem area they name.
+            bool(formulation and formulation.is_accepted and formulation.text.strip() and areas),
             "formulation",
         ),
         Task(

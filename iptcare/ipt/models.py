@@ -164,7 +164,13 @@ class SubstanceHistory(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.substance
+        return self.substance_label
+
+    @property
+    def substance_label(self) -> str:
+        from iptcare.clients.models import Substance
+
+        return str(Substance(self.substance).label) if self.substance in Substance.values else self.substance
 
 
 class Assessment(models.Model):

@@ -124,7 +124,7 @@ def assessment_edit(request: HttpRequest, client_id: int, episode_id: int) -> Ht
         "episode": episode,
         "form": form,
         "histories": episode.substance_histories.all(),
-        "history_form": SubstanceHistoryForm(),
+        "history_form": SubstanceHistoryForm(initial={"overdoses": 0}),
         "can_write": can_write,
     }
     return render(request, "ipt/assessment.html", context)
@@ -170,7 +170,13 @@ def substance_history_edit(request: HttpRequest, client_id: int, episode_id: int
                 obj=history,
                 extra={"kind": "substance_history", "substance": history.substance, "replaced": bool(existing)},
             )
-        messages.success(request, _("Saved the history of %(substance)s.") % {"substance": history.substance})
+        messages.success(request, _("Saved the history of %(substance)s.") % {"substance": history.substance_label})
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        # Name the field each problem belongs to: the form is shown again empty after the redirect.
+        problems = [
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ]
+        messages.error(request, _("The substance history was not saved. ") + " ".join(problems))
     return redirect("assessment_edit", client_id=episode.client_id, episode_id=episode.pk)

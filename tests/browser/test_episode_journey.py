@@ -51,7 +51,6 @@ def test_it_walks_a_new_client_from_an_empty_episode_to_a_signed_contract(
         "Your low mood and the drinking began when the marriage ended and you moved in with your sister."
     )
     page.get_by_label("Sick role explained on").fill(today.isoformat())
-    page.get_by_label("Accepted by the client on").fill(today.isoformat())
     page.get_by_role("button", name="Save the formulation").click()
     page.get_by_role("link", name="Add a problem area").click()
     page.get_by_label("Problem area").select_option("role_transition")
@@ -61,6 +60,9 @@ def test_it_walks_a_new_client_from_an_empty_episode_to_a_signed_contract(
     page.get_by_label("What will change").fill("Rebuild a social life outside the old drinking circle.")
     page.get_by_label("How it will be seen").select_option("behaviour")
     page.get_by_role("button", name="Save the goal").click()
+    # With the words and the problem area written, the client accepts the formulation.
+    page.get_by_label("Accepted by the client on").fill(today.isoformat())
+    page.get_by_role("button", name="Save the formulation").click()
 
     # The contract, then both signatures.
     page.get_by_role("navigation", name="Episode").get_by_role("link", name="Contract").click()

@@ -240,7 +240,7 @@ class TestApi:
         assert (body["planned_sessions"], body["initial_phase_last_session"], len(body["tasks"])) == (16, 3, 8)
         moved = HttpClient().post(
             f"/api/v1/ipt/clients/{fern.pk}/episodes/{body['id']}/status",
-            json.dumps({"status": "treatment"}),
+            json.dumps({"status": "treatment", "note": "Contract agreed; signing next week."}),
             content_type="application/json",
             **headers,
         )
@@ -297,3 +297,36 @@ def test_it_says_when_the_initial_phase_is_complete(fern: Client, alice: User, m
     assert guidance_for(episode).ready_for_middle_phase
     do_change_episode_status(episode, "treatment", acting_user=alice)
     assert not guidance_for(episode).ready_for_middle_phase
+
+
+def test_it_asks_why_the_initial_phase_ends_with_tasks_open(fern: Client, alice: User) -> None:
+    episode = open_episode(fern, alice)
+    with pytest.raises(ValidationError, match="open tasks"):
+        do_change_episode_status(episode, "treatment", acting_user=alice)
+    assert Episode.objects.get().status == "assessment"
+    do_change_episode_status(episode, "treatment", acting_user=alice, note="Client in crisis; formulation next week.")
+    assert Episode.objects.get().status == "treatment"
+
+
+def test_it_plans_an_episode_that_starts_later_and_refuses_one_too_far_ahead(fern: Client, alice: User) -> None:
+    later = open_episode(fern, alice, start_date=timezone.localdate() + dt.timedelta(days=14))
+    assert later.status == "planned"
+    assert guidance_for(later).estimated_session == 0
+    with pytest.raises(ValidationError, match="three months"):
+        open_episode(fern, alice, format_="group", start_date=timezone.localdate() + dt.timedelta(days=200))
+
+
+def test_it_counts_sessions_from_the_contracts_first_session(fern: Client, alice: User) -> None:
+    episode = open_episode(fern, alice, start_date=timezone.localdate() - dt.timedelta(weeks=6))
+    Contract.objects.create(
+        episode=episode,
+        sessions=12,
+        session_minutes=50,
+        frequency="fortnightly",
+        start_date=timezone.localdate() - dt.timedelta(weeks=4),
+        end_date=timezone.localdate() + dt.timedelta(weeks=20),
+        focus="Grief",
+        updated_by=alice,
+    )
+    # Fortnightly from four weeks ago: sessions 1, 2 and now 3.
+    assert guidance_for(episode).estimated_session == 3

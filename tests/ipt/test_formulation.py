@@ -75,6 +75,11 @@ class TestTheFormulation:
     def test_it_saves_the_formulation_in_plain_words_with_sick_role_and_acceptance(
         self, episode: Episode, alice: User
     ) -> None:
+        from iptcare.ipt.actions_formulation import do_add_problem_area, do_save_formulation
+
+        # IPT's order: the words and the problem area first, then the client's acceptance.
+        do_save_formulation(episode, {"text": "Draft"}, acting_user=alice)
+        do_add_problem_area(episode, {"kind": "role_transition", "rationale": "Lost his job."}, acting_user=alice)
         response = sign_in(alice).post(
             url(episode),
             {
@@ -89,7 +94,7 @@ class TestTheFormulation:
         assert formulation.text.startswith("Since the job went")
         assert (formulation.sick_role_given_on, formulation.accepted_on) == (dt.date(2026, 3, 24), dt.date(2026, 3, 31))
         assert formulation.updated_by == alice
-        [event] = changed_events("formulation")
+        event = changed_events("formulation")[0]  # newest first
         assert event.actor == alice and event.client == episode.client
         assert event.extra["changes"]["accepted_on"] == [None, "2026-03-31"]
         html = sign_in(alice).get(url(episode)).content.decode()
@@ -340,3 +345,26 @@ class TestGoals:
         )
         assert "only in a role dispute" in form_errors(response, "evidence_kind")
         assert not Goal.objects.exists()
+
+
+class TestAcceptanceMeansSomething:
+    def test_it_refuses_acceptance_of_an_empty_formulation_or_one_without_a_problem_area(
+        self, episode: Episode, alice: User
+    ) -> None:
+        http = sign_in(alice)
+        empty = http.post(url(episode), {"text": "", "accepted_on": "2026-03-31"})
+        assert "write it in plain words first" in form_errors(empty, "accepted_on")
+        no_area = http.post(url(episode), {"text": "Low since the job went.", "accepted_on": "2026-03-31"})
+        assert "Choose the problem area first" in no_area.content.decode()
+        assert not Formulation.objects.filter(accepted_on__isnull=False).exists()
+
+    def test_it_asks_for_acceptance_again_when_the_words_change(self, episode: Episode, alice: User) -> None:
+        from iptcare.ipt.actions_formulation import do_add_problem_area, do_save_formulation
+
+        do_save_formulation(episode, {"text": "First words."}, acting_user=alice)
+        do_add_problem_area(episode, {"kind": "grief", "rationale": "Mother died in May."}, acting_user=alice)
+        do_save_formulation(episode, {"text": "First words.", "accepted_on": dt.date(2026, 3, 31)}, acting_user=alice)
+        rewritten = do_save_formulation(
+            episode, {"text": "New words.", "accepted_on": dt.date(2026, 3, 31)}, acting_user=alice
+        )
+        assert rewritten.accepted_on is None
