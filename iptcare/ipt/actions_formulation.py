@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iptcare.audit.events import diff_fields, record_event
 from iptcare.audit.models import EventType
-from iptcare.ipt.access import access_episode_by_id
 from iptcare.ipt.actions import check_session_count
 from iptcare.ipt.models import (
     Contract,
@@ -66,37 +64,6 @@ def contract_locked_message() -> str:
         "The contract is signed by the therapist and the client, so it no longer changes. To change the number "
         "of sessions, record a renegotiation."
     )
-
-
-# ---------------------------------------------------------------------------------------------------- access
-
-
-def access_problem_area_by_id(
-    user: User, client_id: int, episode_id: int, area_id: int, *, write: bool = False
-) -> ProblemArea:
-    """The problem area, when the user may open (or change) its episode; else 404."""
-    episode = access_episode_by_id(user, client_id, episode_id, write=write)
-    try:
-        area = ProblemArea.objects.select_related("formulation", "dispute_with").get(
-            formulation__episode=episode, pk=area_id
-        )
-    except (ProblemArea.DoesNotExist, ValueError, TypeError):
-        raise Http404("No problem area found.") from None
-    area.formulation.episode = episode
-    return area
-
-
-def access_goal_by_id(user: User, client_id: int, episode_id: int, goal_id: int, *, write: bool = False) -> Goal:
-    """The goal, when the user may open (or change) its episode; else 404."""
-    episode = access_episode_by_id(user, client_id, episode_id, write=write)
-    try:
-        goal = Goal.objects.select_related("problem_area__formulation").get(
-            problem_area__formulation__episode=episode, pk=goal_id
-        )
-    except (Goal.DoesNotExist, ValueError, TypeError):
-        raise Http404("No goal found.") from None
-    goal.problem_area.formulation.episode = episode
-    return goal
 
 
 # ---------------------------------------------------------------------------------------------------- rules

@@ -12,12 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from iptcare.audit.events import diff_fields, record_event
 from iptcare.audit.models import EventType as AuditEventType
-from iptcare.ipt.access import access_episode_by_id
 from iptcare.ipt.models import Episode, TimelineEvent, Trigger
 
 if TYPE_CHECKING:
@@ -49,31 +47,6 @@ def triggers_of(client: Client) -> list[Trigger]:
     return list(
         Trigger.objects.filter(client=client).prefetch_related("people").order_by("-is_active", "trigger_type", "id")
     )
-
-
-def access_timeline_event_by_id(
-    user: User, client_id: int, episode_id: int, event_id: int, *, write: bool = False
-) -> tuple[Episode, TimelineEvent]:
-    """The episode and one of its client's events, when the user may open (or change) the episode; else 404."""
-    episode = access_episode_by_id(user, client_id, episode_id, write=write)
-    try:
-        event = TimelineEvent.objects.prefetch_related("people").get(client=episode.client, pk=event_id)
-    except (TimelineEvent.DoesNotExist, ValueError, TypeError):
-        raise Http404("No timeline event found.") from None
-    event.client = episode.client
-    return episode, event
-
-
-def access_trigger_by_id(
-    user: User, client_id: int, episode_id: int, trigger_id: int, *, write: bool = False
-) -> tuple[Episode, Trigger]:
-    episode = access_episode_by_id(user, client_id, episode_id, write=write)
-    try:
-        trigger = Trigger.objects.prefetch_related("people").get(client=episode.client, pk=trigger_id)
-    except (Trigger.DoesNotExist, ValueError, TypeError):
-        raise Http404("No trigger found.") from None
-    trigger.client = episode.client
-    return episode, trigger
 
 
 def record_episode_read(episode: Episode, kind: str, *, acting_user: User, obj: Any = None) -> None:

@@ -19,10 +19,8 @@ from ninja import Router, Schema, Status
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.schemas import PatchInput, StrictInput
-from iptcare.ipt.access import access_episode_by_id
+from iptcare.ipt.access import access_episode_by_id, access_goal_by_id, access_problem_area_by_id
 from iptcare.ipt.actions_formulation import (
-    access_goal_by_id,
-    access_problem_area_by_id,
     default_frequency,
     do_add_goal,
     do_add_problem_area,

@@ -16,10 +16,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, ValidationInfo, field_validator
 
 from iptcare.clients.schemas import PatchInput, StrictInput
-from iptcare.ipt.access import access_episode_by_id
+from iptcare.ipt.access import access_episode_by_id, access_timeline_event_by_id, access_trigger_by_id
 from iptcare.ipt.actions_timeline import (
-    access_timeline_event_by_id,
-    access_trigger_by_id,
     do_add_timeline_event,
     do_add_trigger,
     do_update_timeline_event,

@@ -19,11 +19,9 @@ from iptcare.accounts.access import require_staff
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.models import Client
-from iptcare.ipt.access import access_episode_by_id
+from iptcare.ipt.access import access_episode_by_id, access_goal_by_id, access_problem_area_by_id
 from iptcare.ipt.actions_formulation import (
     MAX_PROBLEM_AREAS,
-    access_goal_by_id,
-    access_problem_area_by_id,
     contract_locked_message,
     default_frequency,
     do_add_goal,

@@ -15,10 +15,8 @@ from django.views.decorators.http import require_POST
 
 from iptcare.accounts.access import require_staff
 from iptcare.clients.models import Client
-from iptcare.ipt.access import access_episode_by_id
+from iptcare.ipt.access import access_episode_by_id, access_timeline_event_by_id, access_trigger_by_id
 from iptcare.ipt.actions_timeline import (
-    access_timeline_event_by_id,
-    access_trigger_by_id,
     do_add_timeline_event,
     do_add_trigger,
     do_set_trigger_active,

@@ -12,8 +12,6 @@ from django.test import Client as HttpClient
 
 from iptcare.accounts.models import User
 from iptcare.audit.models import AuditEvent, EventType
-from iptcare.clients.models import Client
-from iptcare.ipt.actions import do_open_episode
 from iptcare.ipt.models import Contract, Episode, Renegotiation
 from tests.conftest import bearer
 
@@ -32,11 +30,6 @@ CONTRACT = {
 def frozen_today() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def episode(fern: Client, alice: User) -> Episode:
-    return do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
 
 
 def api(episode: Episode, path: str = "contract") -> str:

@@ -31,16 +31,6 @@ def frozen_today() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def episode(fern: Client, alice: User) -> Episode:
-    return do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
-
-
-@pytest.fixture
-def sister(fern: Client) -> Person:
-    return fern.people.get(name="Big sister")
-
-
 def url(episode: Episode, page: str = "formulation/") -> str:
     return f"/clients/{episode.client_id}/episodes/{episode.pk}/{page}"
 

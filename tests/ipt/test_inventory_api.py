@@ -15,8 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from iptcare.accounts.models import Organization, Site, User
 from iptcare.audit.models import AuditEvent, EventType
-from iptcare.clients.models import Client, Person
-from iptcare.ipt.actions import do_open_episode
+from iptcare.clients.models import Person
 from iptcare.ipt.actions_inventory import do_record_inventory_entry
 from iptcare.ipt.models import Episode, InventoryEntry
 from tests.conftest import bearer, make_client
@@ -28,16 +27,6 @@ pytestmark = pytest.mark.django_db
 def frozen_today() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2026, 3, 31, 16, tzinfo=dt.UTC), tick=False):
         yield
-
-
-@pytest.fixture
-def episode(fern: Client, alice: User) -> Episode:
-    return do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
-
-
-@pytest.fixture
-def sister(fern: Client) -> Person:
-    return fern.people.get(name="Big sister")
 
 
 def api(episode: Episode, rest: str = "") -> str:

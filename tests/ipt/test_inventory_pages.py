@@ -32,16 +32,6 @@ def frozen_today() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def episode(fern: Client, alice: User) -> Episode:
-    return do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
-
-
-@pytest.fixture
-def sister(fern: Client) -> Person:
-    return fern.people.get(name="Big sister")
-
-
 def march(day: int) -> dt.date:
     return dt.date(2026, 3, day)
 

@@ -33,16 +33,6 @@ def frozen_time() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def episode(fern: Client, alice: User) -> Episode:
-    return do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
-
-
-@pytest.fixture
-def sister(fern: Client) -> Person:
-    return fern.people.get(name="Big sister")
-
-
 def url(episode: Episode, suffix: str = "") -> str:
     return f"/clients/{episode.client_id}/episodes/{episode.pk}/timeline/{suffix}"
 

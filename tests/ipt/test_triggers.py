@@ -14,23 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from iptcare.accounts.models import Organization, Site, User
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import Client, Person
-from iptcare.ipt.actions import do_open_episode
 from iptcare.ipt.actions_timeline import do_add_trigger
 from iptcare.ipt.forms_timeline import TriggerForm
 from iptcare.ipt.models import Episode, Trigger
 from tests.conftest import bearer, make_client, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def episode(fern: Client, alice: User) -> Episode:
-    return do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
-
-
-@pytest.fixture
-def sister(fern: Client) -> Person:
-    return fern.people.get(name="Big sister")
 
 
 @pytest.fixture
