@@ -186,6 +186,18 @@ class Assessment(models.Model):
     legal = models.TextField(_("legal"), blank=True)
     children = models.TextField(_("children"), blank=True)
     strengths = models.TextField(_("strengths"), blank=True)
+    # Initial-phase tasks (IPT-DOMAIN §1): the diagnosis given with psychoeducation and a severity measure (PHQ-9),
+    # and the medication assessment, which is the physician's.
+    diagnosis_explained_on = models.DateField(_("diagnosis and psychoeducation given on"), null=True, blank=True)
+    medication_assessed_on = models.DateField(_("medication assessed on"), null=True, blank=True)
+    medication_assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("medication assessed by"),
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -258,6 +270,7 @@ class InventoryEntry(models.Model):
 
 
 class EventType(models.TextChoices):
+    ONSET = "onset", _("Problems began (onset)")
     DEATH = "death", _("Death")
     DISPUTE = "dispute", _("Dispute")
     ROLE_CHANGE = "role_change", _("Role change")
@@ -293,6 +306,8 @@ class TimelineEvent(models.Model):
     people = models.ManyToManyField("clients.Person", blank=True, related_name="timeline_events")
     mood = models.PositiveSmallIntegerField(_("mood (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)])
     use_change = models.CharField(_("change in use"), max_length=10, choices=UseChange.choices, blank=True)
+    # Which substance the change was in; blank means use in general.
+    substance = models.CharField(_("substance"), max_length=20, blank=True)  # a clients.models.Substance value
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -414,6 +429,19 @@ class ProblemArea(models.Model):
         related_name="+",
         verbose_name=_("dispute with"),
     )
+    # Grief: who died, and when (IPT-DOMAIN §2).
+    deceased = models.ForeignKey(
+        "clients.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who died"),
+    )
+    death_date = models.DateField(_("date of the death"), null=True, blank=True)
+    # Role transition: the role left and the role taken up (IPT-DOMAIN §2).
+    old_role = models.CharField(_("the old role"), max_length=200, blank=True)
+    new_role = models.CharField(_("the new role"), max_length=200, blank=True)
     rationale = models.TextField(_("why this area"))
     # Interpersonal deficits is chosen only when none of the other three applies, and says why (IPT-DOMAIN §2).
     why_not_other_areas = models.TextField(_("why none of the other areas applies"), blank=True)
@@ -444,6 +472,23 @@ class ProblemArea(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class DisputeStageChange(models.Model):
+    """Each stage a role dispute has been in: the stage's change is part of the work (IPT-DOMAIN §2)."""
+
+    problem_area = models.ForeignKey(ProblemArea, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.CharField(_("dispute stage"), max_length=20, choices=DisputeStage.choices)
+    changed_on = models.DateField(_("as of"), default=timezone.localdate)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["problem_area", "-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} from {self.changed_on}"
 
 
 class EvidenceKind(models.TextChoices):
