@@ -43,6 +43,17 @@ class EventType(models.IntegerChoices):
 
     EPISODE_VIEWED = 250, _("IPT episode viewed")
     EPISODE_CHANGED = 251, _("IPT episode changed")
+    SESSIONS_VIEWED = 260, _("Sessions viewed")
+    SESSION_CHANGED = 261, _("Session scheduled or changed")
+    NOTE_VIEWED = 262, _("Session note viewed")
+    NOTE_CHANGED = 263, _("Session note draft saved")
+    NOTE_SIGNED = 264, _("Session note signed")
+    NOTE_AMENDED = 265, _("Session note amended")
+    PLAN_VIEWED = 270, _("Relapse-prevention plan viewed")
+    PLAN_CHANGED = 271, _("Relapse-prevention plan changed")
+    CLOSURE_CHANGED = 272, _("Closure recorded")
+    GROUP_VIEWED = 280, _("IPT group viewed")
+    GROUP_CHANGED = 281, _("IPT group changed")
 
     CARE_TEAM_VIEWED = 300, _("Care team viewed")
     CARE_TEAM_MEMBER_ADDED = 301, _("Care team member added")

@@ -102,6 +102,7 @@ class AlertRule(models.TextChoices):
     DETERIORATION = "deterioration", _("Reliable deterioration")
     HIGH_CRAVING = "high_craving", _("High craving (PACS 15 or more)")
     LAPSE = "lapse", _("Use reported after abstinence")
+    MISSED_SESSIONS = "missed_sessions", _("Two sessions missed in a row")
 
 
 class AlertStatus(models.TextChoices):
