@@ -86,12 +86,16 @@ def _mount_routers() -> None:
     from iptcare.clients.api import router as clients_router
     from iptcare.ipt.api import router as ipt_router
     from iptcare.measures.api import router as measures_router
+    from iptcare.plans.api import router as plans_router
     from iptcare.substance_use.api import router as substance_use_router
+    from iptcare.therapy.api import router as therapy_router
 
     api.add_router("/clients/", clients_router)
     api.add_router("/measures/", measures_router)
     api.add_router("/ipt/", ipt_router)
     api.add_router("/use/", substance_use_router)
+    api.add_router("/therapy/", therapy_router)
+    api.add_router("/plans/", plans_router)
 
 
 _mount_routers()

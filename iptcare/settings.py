@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "iptcare.measures",
     "iptcare.substance_use",
     "iptcare.ipt",
+    "iptcare.therapy",
+    "iptcare.plans",
     "iptcare.demo",
 ]
 

@@ -97,6 +97,8 @@ urlpatterns = [
     path("clients/<int:client_id>/use/check-ins/record/", use_views.check_in_edit, name="check_in_edit"),
     # IPT episodes.
     path("clients/<int:client_id>/episodes/", include("iptcare.ipt.urls")),
+    # The therapist's own sessions.
+    path("sessions/", include("iptcare.therapy.urls_staff")),
     # The organization admin's pages.
     path("manage/staff/", staff_views.staff_list, name="staff_list"),
     path("manage/staff/invite/", staff_views.staff_invite, name="staff_invite"),

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:episode_id>/inventory/", include("iptcare.ipt.urls_inventory")),
     path("<int:episode_id>/", include("iptcare.ipt.urls_timeline")),
     path("<int:episode_id>/", include("iptcare.ipt.urls_formulation")),
+    path("<int:episode_id>/", include("iptcare.therapy.urls")),
+    path("<int:episode_id>/", include("iptcare.plans.urls")),
 ]

@@ -1,0 +1,5 @@
+"""/api/v1/therapy/."""
+
+from ninja import Router
+
+router = Router(tags=["therapy"])

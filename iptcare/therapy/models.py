@@ -1,0 +1,1 @@
+"""The sessions of an IPT episode and their notes (IPT-DOMAIN §1, §3)."""

@@ -1,0 +1,3 @@
+"""Pages of one episode's therapy, under /clients/<client_id>/episodes/<episode_id>/."""
+
+urlpatterns: list = []
