@@ -283,8 +283,8 @@ INVENTORY = {
     },
 }
 
-# Who died, in the grief stories: never one of the client's recorded people.
-# Family, so the relative named with the event shares the loss.
+# Who died, in the grief stories: not in the inventory, and recorded among the client's people only when the grief
+# area names them. Family, so the relative named with the event shares the loss.
 DECEASED = ["their grandfather", "their uncle", "their stepfather", "their godmother"]
 # How the client's use is spoken of, what they are offered, and the substance's name, by primary substance.
 USE_WORDS = {
@@ -534,6 +534,12 @@ AREAS = {
     "job": ("role_transition", "Symptoms and use rose after the job loss; the new role is not yet found."),
     "separation": ("role_transition", "Symptoms and use rose after the separation and the move."),
     "deficits": ("interpersonal_deficits", "Few relationships, long-standing isolation; use fills the gap."),
+}
+# The role left or lost and the role taken up, for the stories that are role transitions (IPT-DOMAIN §2).
+TRANSITION_ROLES = {
+    "recovery": ("Using, with the old crowd", "In recovery, with a sponsor and the group"),
+    "job": ("Working, with a routine and colleagues", "Out of work, looking for the next role"),
+    "separation": ("Living with a partner", "Living alone after the separation"),
 }
 WHY_NOT_OTHER_AREAS = (
     "No recent death, no current dispute and no recent life change: the isolation was there before the use began."

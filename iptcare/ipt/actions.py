@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from iptcare.audit.events import record_event
+from iptcare.audit.events import diff_fields, record_event
 from iptcare.audit.models import EventType
 from iptcare.ipt.models import (
     DEFAULT_SESSIONS,
     OPEN_STATUSES,
     SESSION_RANGE,
+    Contract,
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
@@ -84,6 +85,49 @@ def do_open_episode(
         obj=episode,
         extra={"opened": episode.format, "planned_sessions": sessions},
     )
+    return episode
+
+
+EDITABLE_FIELDS = ("primary_therapist", "session_minutes", "start_date")
+
+
+@transaction.atomic
+def do_update_episode(episode: Episode, data: dict[str, Any], *, acting_user: User) -> Episode:
+    """Changes the therapist, session length or start date. A planned episode whose new start has come begins
+    its assessment; an episode that has begun cannot be moved into the future."""
+    if not episode.is_open:
+        raise ValidationError(_("A closed episode is not changed."))
+    today = timezone.localdate()
+    start_date = data.get("start_date", episode.start_date)
+    if episode.status != EpisodeStatus.PLANNED and start_date > today:
+        raise ValidationError({"start_date": _("The episode has begun: its start date cannot be in the future.")})
+    if start_date > today + PLANNING_HORIZON:
+        raise ValidationError({"start_date": _("Open the episode within three months of its first session.")})
+    contract = Contract.objects.filter(episode=episode).first()
+    if contract is not None and start_date > contract.start_date:
+        raise ValidationError(
+            {
+                "start_date": _("The contract's first session is %(date)s: the episode starts then or earlier.")
+                % {"date": contract.start_date}
+            }
+        )
+    before = {name: getattr(episode, name) for name in EDITABLE_FIELDS}
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(episode, name, data[name])
+    episode.full_clean(exclude=["organization", "client", "created_by", "primary_therapist"])
+    episode.save(update_fields=list(EDITABLE_FIELDS))
+    record_event(
+        EventType.EPISODE_CHANGED,
+        actor=acting_user,
+        client=episode.client,
+        obj=episode,
+        changes=diff_fields(before, {name: getattr(episode, name) for name in EDITABLE_FIELDS}),
+    )
+    if episode.status == EpisodeStatus.PLANNED and start_date <= today:
+        do_change_episode_status(
+            episode, EpisodeStatus.ASSESSMENT, acting_user=acting_user, note=_("The start date has come.")
+        )
     return episode
 
 

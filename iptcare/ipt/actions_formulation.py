@@ -21,6 +21,8 @@ from iptcare.audit.models import EventType
 from iptcare.ipt.actions import check_session_count
 from iptcare.ipt.models import (
     Contract,
+    DisputeStage,
+    DisputeStageChange,
     Episode,
     EvidenceKind,
     Format,
@@ -47,12 +49,38 @@ SESSION_MINUTES_RANGE = (15, 180)
 FREQUENCY_DAYS = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14, Frequency.MONTHLY: 28}
 
 FORMULATION_FIELDS = ("text", "sick_role_given_on", "accepted_on", "declined_reason")
-PROBLEM_AREA_FIELDS = ("kind", "dispute_stage", "dispute_with", "rationale", "why_not_other_areas")
+PROBLEM_AREA_FIELDS = (
+    "kind",
+    "dispute_stage",
+    "dispute_with",
+    "deceased",
+    "death_date",
+    "old_role",
+    "new_role",
+    "rationale",
+    "why_not_other_areas",
+)
+# The links to a person, kept in the audit trail by the person's id.
+PROBLEM_AREA_PEOPLE = ("dispute_with", "deceased")
 PROBLEM_AREA_LINKS = ("inventory_entries", "timeline_events", "triggers")
 GOAL_FIELDS = ("description", "evidence_kind", "evidence_detail", "status")
 CONTRACT_FIELDS = ("sessions", "session_minutes", "frequency", "start_date", "end_date", "focus")
 SIGNATURE_FIELDS = ("therapist_signature", "therapist_signed_at", "client_signature", "client_signed_at")
 UNSIGNED = {"therapist_signature": "", "therapist_signed_at": None, "client_signature": "", "client_signed_at": None}
+
+
+# The fields that belong to one kind of problem area only (IPT-DOMAIN §2); the other kinds leave them empty.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    ProblemAreaKind.GRIEF: ("deceased", "death_date"),
+    ProblemAreaKind.ROLE_DISPUTE: ("dispute_with", "dispute_stage"),
+    ProblemAreaKind.ROLE_TRANSITION: ("old_role", "new_role"),
+    ProblemAreaKind.INTERPERSONAL_DEFICITS: ("why_not_other_areas",),
+}
+
+
+def fields_not_for(kind: str) -> tuple[str, ...]:
+    """The kind-specific fields of the other three kinds."""
+    return tuple(name for other, names in KIND_FIELDS.items() if other != kind for name in names)
 
 
 def too_many_areas_message() -> str:
@@ -66,6 +94,38 @@ def contract_locked_message() -> str:
     )
 
 
+def area_locked_message() -> str:
+    return _(
+        "The contract is signed by the therapist and the client, so its focus no longer changes: the problem "
+        "area and its goals stay."
+    )
+
+
+def goal_locked_message() -> str:
+    return _(
+        "The contract is signed by the therapist and the client, so the goals agreed with it stay. Change the "
+        "goal's status instead, for example to “not met”."
+    )
+
+
+def deceased_missing_message() -> str:
+    return _("Name who died. If they are not among the client's people yet, add them on the client's record first.")
+
+
+def only_for_message(field: str) -> str:
+    """The refusal of a kind-specific field given for another kind of problem area."""
+    messages = {
+        "dispute_stage": _("Only a role dispute has a stage."),
+        "dispute_with": _("Only a role dispute names the person the dispute is with."),
+        "deceased": _("Only grief names who died."),
+        "death_date": _("Only grief has the date of a death."),
+        "old_role": _("Only a role transition has an old role."),
+        "new_role": _("Only a role transition has a new role."),
+        "why_not_other_areas": _("Only interpersonal deficits says why none of the other areas applies."),
+    }
+    return str(messages[field])
+
+
 # ---------------------------------------------------------------------------------------------------- rules
 
 
@@ -77,22 +137,90 @@ def formulation_errors(*, accepted_on: dt.date | None, declined_reason: str, tex
     return {}
 
 
-def problem_area_errors(
-    *, kind: str, dispute_stage: str, has_dispute_with: bool, rationale: str, why_not_other_areas: str
+def formulation_date_errors(
+    *, sick_role_given_on: dt.date | None, accepted_on: dt.date | None, episode_start: dt.date
 ) -> dict[str, str]:
+    """Both dates fall in the episode: not before it began, and not in the future."""
     errors: dict[str, str] = {}
-    if kind == ProblemAreaKind.ROLE_DISPUTE:
-        if not dispute_stage:
-            errors["dispute_stage"] = _("Give the stage of the dispute: renegotiation, impasse or dissolution.")
-    else:
-        if dispute_stage:
-            errors["dispute_stage"] = _("Only a role dispute has a stage.")
-        if has_dispute_with:
-            errors["dispute_with"] = _("Only a role dispute names the person the dispute is with.")
-    if not rationale.strip():
+    dates = {
+        "sick_role_given_on": (
+            sick_role_given_on,
+            _("The sick role is explained during this episode, so not before it began on %(date)s."),
+        ),
+        "accepted_on": (
+            accepted_on,
+            _("The client accepts the formulation during this episode, so not before it began on %(date)s."),
+        ),
+    }
+    for name, (value, before_start) in dates.items():
+        if value and value > timezone.localdate():
+            errors[name] = _("This date cannot be in the future.")
+        elif value and value < episode_start:
+            errors[name] = before_start % {"date": episode_start.isoformat()}
+    return errors
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def problem_area_errors(values: dict[str, Any]) -> dict[str, str]:
+    """The rules of one problem area, from its fields by name (a linked person as an object, an id or None).
+
+    Each kind has its own fields (KIND_FIELDS), needed for that kind and refused for the others.
+    """
+    kind = values.get("kind") or ""
+    errors: dict[str, str] = {}
+    for name in fields_not_for(kind):
+        if not _blank(values.get(name)):
+            errors[name] = only_for_message(name)
+    # The date of the death may be unknown; everything else of the area's kind is needed.
+    required = {
+        "dispute_with": _("Name the person the dispute is with."),
+        "dispute_stage": _("Give the stage of the dispute: renegotiation, impasse or dissolution."),
+        "deceased": deceased_missing_message(),
+        "old_role": _("Name the role the client is leaving or has lost, such as “working” or “using with friends”."),
+        "new_role": _("Name the role the client is taking up, such as “looking for work” or “in recovery”."),
+        "why_not_other_areas": _("Say why none of the other three problem areas applies."),
+    }
+    for name in KIND_FIELDS.get(kind, ()):
+        if name in required and _blank(values.get(name)):
+            errors[name] = str(required[name])
+    death_date = values.get("death_date")
+    if kind == ProblemAreaKind.GRIEF and death_date and death_date > timezone.localdate():
+        errors["death_date"] = _("The date of the death cannot be in the future.")
+    if _blank(values.get("rationale")):
         errors["rationale"] = _("Say why this problem area fits: link the symptoms and the use to it.")
-    if kind == ProblemAreaKind.INTERPERSONAL_DEFICITS and not why_not_other_areas.strip():
-        errors["why_not_other_areas"] = _("Say why none of the other three problem areas applies.")
+    return errors
+
+
+def stage_change_errors(
+    *,
+    current_stage: str,
+    stage: str,
+    changed_on: dt.date | None,
+    episode_start: dt.date,
+    current_since: dt.date | None,
+) -> dict[str, str]:
+    """A new stage of a role dispute: another stage than the current one, as of a date in the episode that is
+    not before the current stage began (so the history stays in order)."""
+    errors: dict[str, str] = {}
+    if stage not in DisputeStage.values:
+        errors["stage"] = _("Choose renegotiation, impasse or dissolution.")
+    elif stage == current_stage:
+        errors["stage"] = _("The dispute is at this stage already.")
+    if changed_on is None:
+        errors["changed_on"] = _("This field is required.")
+    elif changed_on > timezone.localdate():
+        errors["changed_on"] = _("This date cannot be in the future.")
+    elif changed_on < episode_start:
+        errors["changed_on"] = _("Give a date in this episode, which began on %(date)s.") % {
+            "date": episode_start.isoformat()
+        }
+    elif current_since and changed_on < current_since:
+        errors["changed_on"] = _(
+            "The dispute is at the current stage since %(date)s: give that date or a later one."
+        ) % {"date": current_since.isoformat()}
     return errors
 
 
@@ -135,6 +263,10 @@ def suggested_focus(areas: list[ProblemArea]) -> str:
     lines = []
     for area in areas:
         line = str(area.get_kind_display())
+        if area.deceased_id:
+            line += ": " + _("the death of %(person)s") % {"person": area.deceased}
+        if area.old_role and area.new_role:
+            line += ": " + _("from %(old)s to %(new)s") % {"old": area.old_role, "new": area.new_role}
         if area.dispute_with_id:
             line += " " + _("with %(person)s") % {"person": area.dispute_with}
         if area.dispute_stage:
@@ -157,7 +289,7 @@ def _raise(errors: dict[str, Any]) -> None:
 
 @transaction.atomic
 def do_save_formulation(episode: Episode, data: dict[str, Any], *, acting_user: User) -> Formulation:
-    _lock(episode)
+    locked = _lock(episode)
     formulation = Formulation.objects.filter(episode=episode).first()
     created = formulation is None
     if formulation is None:
@@ -168,8 +300,16 @@ def do_save_formulation(episode: Episode, data: dict[str, Any], *, acting_user: 
     if rewritten and formulation.accepted_on:
         # The client accepted the earlier words; a rewritten formulation is offered to them again.
         formulation.accepted_on = None
+    # Only a date that changes is checked, so a later change of the episode's start keeps what is stored.
+    date_errors = formulation_date_errors(
+        sick_role_given_on=formulation.sick_role_given_on,
+        accepted_on=formulation.accepted_on,
+        episode_start=locked.start_date,
+    )
+    errors = {name: message for name, message in date_errors.items() if getattr(formulation, name) != before.get(name)}
     _raise(
-        formulation_errors(
+        errors
+        | formulation_errors(
             accepted_on=formulation.accepted_on, declined_reason=formulation.declined_reason, text=formulation.text
         )
     )
@@ -216,6 +356,8 @@ def do_add_problem_area(episode: Episode, data: dict[str, Any], *, acting_user: 
     area.save()
     for name, objects in links.items():
         getattr(area, name).set(objects)
+    if area.dispute_stage:
+        _add_stage_change(area, acting_user)
     changes = diff_fields({}, _without_blanks(_area_values(area, links)))
     _record(episode, area, "problem_area", acting_user, changes, problem_area=area.kind)
     return area
@@ -226,7 +368,7 @@ def do_update_problem_area(area: ProblemArea, data: dict[str, Any], *, acting_us
     episode = area.formulation.episode
     _lock(episode)
     # A fresh copy: a bound ModelForm has already written the new values onto the instance it was given.
-    area = ProblemArea.objects.select_related("formulation", "dispute_with").get(pk=area.pk)
+    area = ProblemArea.objects.select_related("formulation", "dispute_with", "deceased").get(pk=area.pk)
     area.formulation.episode = episode
     old_links = {name: list(getattr(area, name).all()) for name in PROBLEM_AREA_LINKS}
     before = _area_values(area, old_links)
@@ -242,25 +384,20 @@ def do_update_problem_area(area: ProblemArea, data: dict[str, Any], *, acting_us
     for name in PROBLEM_AREA_LINKS:
         if name in changes:
             getattr(area, name).set(links[name])
-    # The stage of a dispute is an outcome (IPT-DOMAIN §2): its old and new values are in `changes`.
+    if "dispute_stage" in changes and area.dispute_stage:
+        # The stage of a dispute is an outcome (IPT-DOMAIN §2): each stage is kept with the date it began.
+        _add_stage_change(area, acting_user)
     _record(episode, area, "problem_area", acting_user, changes, problem_area=area.kind)
     return area
 
 
 def _check_problem_area(area: ProblemArea, episode: Episode, links: dict[str, list[Any]]) -> None:
-    errors: dict[str, Any] = dict(
-        problem_area_errors(
-            kind=area.kind,
-            dispute_stage=area.dispute_stage,
-            has_dispute_with=area.dispute_with_id is not None,
-            rationale=area.rationale,
-            why_not_other_areas=area.why_not_other_areas,
-        )
-    )
+    errors: dict[str, Any] = dict(problem_area_errors(_area_values(area, links)))
     if area.kind not in ProblemAreaKind.values:
         errors["kind"] = _("Choose one of the four problem areas.")
-    if area.dispute_with_id is not None and area.dispute_with.client_id != episode.client_id:
-        errors["dispute_with"] = _("Choose one of the client's people.")
+    for name in PROBLEM_AREA_PEOPLE:
+        if getattr(area, f"{name}_id") is not None and getattr(area, name).client_id != episode.client_id:
+            errors[name] = _("Choose one of the client's people.")
     others = list(area.formulation.problem_areas.exclude(pk=area.pk).values_list("kind", flat=True))
     if area.kind in others:
         errors["kind"] = _("This problem area is already chosen.")
@@ -280,10 +417,94 @@ def _check_problem_area(area: ProblemArea, episode: Episode, links: dict[str, li
 
 
 def _area_values(area: ProblemArea, links: dict[str, list[Any]]) -> dict[str, Any]:
-    values = _values(area, tuple(name for name in PROBLEM_AREA_FIELDS if name != "dispute_with"))
-    values["dispute_with"] = area.dispute_with_id
+    values = _values(area, tuple(name for name in PROBLEM_AREA_FIELDS if name not in PROBLEM_AREA_PEOPLE))
+    values |= {name: getattr(area, f"{name}_id") for name in PROBLEM_AREA_PEOPLE}
     values |= {name: sorted(obj.pk for obj in objects) for name, objects in links.items()}
     return values
+
+
+def _add_stage_change(
+    area: ProblemArea, acting_user: User, *, changed_on: dt.date | None = None, note: str = ""
+) -> DisputeStageChange:
+    return DisputeStageChange.objects.create(
+        problem_area=area,
+        stage=area.dispute_stage,
+        changed_on=changed_on or timezone.localdate(),
+        note=note,
+        recorded_by=acting_user,
+    )
+
+
+@transaction.atomic
+def do_change_dispute_stage(
+    area: ProblemArea, *, stage: str, changed_on: dt.date, note: str = "", acting_user: User
+) -> DisputeStageChange:
+    """A role dispute moves to another stage as of a date, with an optional note; the history keeps each stage."""
+    episode = _lock(area.formulation.episode)
+    area = ProblemArea.objects.get(pk=area.pk)
+    if area.kind != ProblemAreaKind.ROLE_DISPUTE:
+        raise ValidationError(only_for_message("dispute_stage"), code="not_a_dispute")
+    latest = area.stage_changes.order_by("-changed_on", "-id").first()
+    _raise(
+        stage_change_errors(
+            current_stage=area.dispute_stage,
+            stage=stage,
+            changed_on=changed_on,
+            episode_start=episode.start_date,
+            current_since=latest.changed_on if latest else None,
+        )
+    )
+    old_stage = area.dispute_stage
+    area.dispute_stage = stage
+    area.save(update_fields=["dispute_stage"])
+    change = _add_stage_change(area, acting_user, changed_on=changed_on, note=note.strip())
+    _record(
+        episode,
+        area,
+        "problem_area",
+        acting_user,
+        {"dispute_stage": [old_stage or None, stage]},
+        problem_area=area.kind,
+        stage_changed_on=changed_on.isoformat(),
+    )
+    return change
+
+
+@transaction.atomic
+def do_delete_problem_area(area: ProblemArea, *, acting_user: User) -> None:
+    """Remove a problem area with its goals, while the contract is not signed. The client accepted a formulation
+    that named it, so an acceptance is cleared: the changed formulation is offered to them again."""
+    episode = _lock(area.formulation.episode)
+    area = ProblemArea.objects.select_related("formulation").get(pk=area.pk)
+    _refuse_when_signed(episode, area_locked_message())
+    links = {name: list(getattr(area, name).all()) for name in PROBLEM_AREA_LINKS}
+    goals = list(area.goals.values_list("description", flat=True))
+    values = _without_blanks(_area_values(area, links))
+    changes = diff_fields(values, dict.fromkeys(values))
+    _record(episode, area, "problem_area", acting_user, changes, problem_area=area.kind, deleted=True, goals=goals)
+    formulation = area.formulation
+    area.delete()
+    if formulation.accepted_on:
+        accepted_on = formulation.accepted_on
+        formulation.accepted_on = None
+        formulation.updated_by = acting_user
+        formulation.updated_at = timezone.now()
+        formulation.save(update_fields=["accepted_on", "updated_by", "updated_at"])
+        _record(
+            episode,
+            formulation,
+            "formulation",
+            acting_user,
+            {"accepted_on": [accepted_on.isoformat(), None]},
+            because="problem_area_deleted",
+        )
+
+
+def _refuse_when_signed(episode: Episode, message: str) -> None:
+    """A contract signed by both fixes the focus it names (do_save_contract refuses changes to it too)."""
+    contract = Contract.objects.filter(episode=episode).first()
+    if contract is not None and contract.is_signed:
+        raise ValidationError(message, code="locked")
 
 
 # ---------------------------------------------------------------------------------------------------- goals
@@ -318,6 +539,25 @@ def do_update_goal(goal: Goal, data: dict[str, Any], *, acting_user: User) -> Go
     goal.save(update_fields=list(changes))
     _record(episode, goal, "goal", acting_user, changes, problem_area=area_kind)
     return goal
+
+
+@transaction.atomic
+def do_delete_goal(goal: Goal, *, acting_user: User) -> None:
+    """Remove a goal, while the contract is not signed."""
+    episode = _lock(goal.problem_area.formulation.episode)
+    goal = Goal.objects.select_related("problem_area").get(pk=goal.pk)
+    _refuse_when_signed(episode, goal_locked_message())
+    values = _without_blanks(_values(goal, GOAL_FIELDS))
+    _record(
+        episode,
+        goal,
+        "goal",
+        acting_user,
+        diff_fields(values, dict.fromkeys(values)),
+        problem_area=goal.problem_area.kind,
+        deleted=True,
+    )
+    goal.delete()
 
 
 # ---------------------------------------------------------------------------------------------------- contract
@@ -467,7 +707,8 @@ def do_renegotiate_sessions(
     agreed_on: dt.date | None = None,
     acting_user: User,
 ) -> Renegotiation:
-    """Change the number of sessions, with its reason: the episode's plan and a signed contract change together."""
+    """Change the number of sessions, with its reason: the episode's plan and the contract (its sessions and its
+    expected last session) change together."""
     locked = _lock(episode)
     agreed_on = agreed_on or timezone.localdate()
     old_sessions = locked.planned_sessions
@@ -497,12 +738,8 @@ def do_renegotiate_sessions(
     locked.save(update_fields=["planned_sessions"])
     changes: dict[str, list[Any]] = {"planned_sessions": [old_sessions, new_sessions]}
     contract = Contract.objects.filter(episode=locked).first()
-    if contract is not None and contract.is_signed:
-        changes["contract_sessions"] = [contract.sessions, new_sessions]
-        contract.sessions = new_sessions
-        contract.updated_by = acting_user
-        contract.updated_at = timezone.now()
-        contract.save(update_fields=["sessions", "updated_by", "updated_at"])
+    if contract is not None:
+        changes |= _follow_renegotiation(contract, new_sessions, acting_user)
     _record(
         locked,
         renegotiation,
@@ -513,6 +750,29 @@ def do_renegotiate_sessions(
         agreed_on=agreed_on.isoformat(),
     )
     return renegotiation
+
+
+def _follow_renegotiation(contract: Contract, new_sessions: int, acting_user: User) -> dict[str, list[Any]]:
+    """The contract takes the renegotiated number of sessions, and its last session moves with it. A contract
+    signed by both stays signed: the renegotiation is the agreed change. A single signature covered the old
+    terms, so it is cleared, as for any change before both have signed."""
+    before = _values(contract, ("sessions", "end_date", *SIGNATURE_FIELDS))
+    contract.sessions = new_sessions
+    contract.end_date = renegotiated_end_date(contract, new_sessions)
+    if not contract.is_signed:
+        _apply(contract, UNSIGNED, SIGNATURE_FIELDS)
+    changes = diff_fields(before, _values(contract, ("sessions", "end_date", *SIGNATURE_FIELDS)))
+    if not changes:
+        return {}
+    contract.updated_by = acting_user
+    contract.updated_at = timezone.now()
+    contract.save(update_fields=[*changes, "updated_by", "updated_at"])
+    return {f"contract_{name}": values for name, values in changes.items()}
+
+
+def renegotiated_end_date(contract: Contract, sessions: int) -> dt.date:
+    """The contract's expected last session for another number of sessions, from its start and frequency."""
+    return suggested_end_date(contract.start_date, sessions, contract.frequency)
 
 
 # ---------------------------------------------------------------------------------------------------- helpers

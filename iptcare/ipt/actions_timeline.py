@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from iptcare.accounts.models import User
     from iptcare.clients.models import Client, Person
 
-EVENT_FIELDS = ("date", "date_is_approximate", "event_type", "title", "mood", "use_change", "note")
+EVENT_FIELDS = ("date", "date_is_approximate", "event_type", "title", "mood", "use_change", "substance", "note")
 TRIGGER_FIELDS = (
     "trigger_type",
     "description",

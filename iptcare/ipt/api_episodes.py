@@ -10,12 +10,14 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from iptcare.accounts.models import User
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.access import PRIMARY_THERAPIST_ROLES, access_client_by_id
-from iptcare.clients.schemas import StrictInput
+from iptcare.clients.models import Client
+from iptcare.clients.schemas import PatchInput, StrictInput
 from iptcare.ipt.access import access_episode_by_id
-from iptcare.ipt.actions import do_change_episode_status, do_open_episode
+from iptcare.ipt.actions import do_change_episode_status, do_open_episode, do_update_episode
 from iptcare.ipt.guidance import guidance_for
 from iptcare.ipt.models import Episode, EpisodeStatus, Format
 from iptcare.lib.api_errors import FormInvalid
@@ -28,6 +30,12 @@ class EpisodeIn(StrictInput):
     primary_therapist_id: int
     planned_sessions: int | None = Field(None, description="Defaults to the format's usual number.")
     session_minutes: int = Field(50, ge=15, le=180)
+    start_date: dt.date | None = None
+
+
+class EpisodePatch(PatchInput):
+    primary_therapist_id: int | None = None
+    session_minutes: int | None = Field(None, ge=15, le=180)
     start_date: dt.date | None = None
 
 
@@ -80,18 +88,21 @@ def list_episodes(request: HttpRequest, client_id: int) -> list:
     return list(Episode.objects.filter(client=client))
 
 
-@router.post("clients/{client_id}/episodes", response={201: EpisodeDetailOut}, summary="Open an episode")
-def open_episode(request: HttpRequest, client_id: int, payload: EpisodeIn) -> Status:
-    client = access_client_by_id(request.user, client_id, write=True)
+def _therapist(client: Client, user_id: int) -> User:
     therapist = (
-        client.organization.staff.filter(
-            pk=payload.primary_therapist_id, is_active=True, memberships__role__in=PRIMARY_THERAPIST_ROLES
-        )
+        client.organization.staff.filter(pk=user_id, is_active=True, memberships__role__in=PRIMARY_THERAPIST_ROLES)
         .distinct()
         .first()
     )
     if therapist is None:
         raise FormInvalid({"primary_therapist_id": ["Choose an active therapist or counsellor of this organization."]})
+    return therapist
+
+
+@router.post("clients/{client_id}/episodes", response={201: EpisodeDetailOut}, summary="Open an episode")
+def open_episode(request: HttpRequest, client_id: int, payload: EpisodeIn) -> Status:
+    client = access_client_by_id(request.user, client_id, write=True)
+    therapist = _therapist(client, payload.primary_therapist_id)
     try:
         episode = do_open_episode(
             client,
@@ -113,6 +124,23 @@ def open_episode(request: HttpRequest, client_id: int, payload: EpisodeIn) -> St
 def read_episode(request: HttpRequest, client_id: int, episode_id: int) -> dict[str, Any]:
     episode = access_episode_by_id(request.user, client_id, episode_id)
     record_event(EventType.EPISODE_VIEWED, actor=request.user, client=episode.client, obj=episode)
+    return _detail(episode)
+
+
+@router.patch(
+    "clients/{client_id}/episodes/{episode_id}",
+    response=EpisodeDetailOut,
+    summary="Change the therapist, session length or start date (sessions change by renegotiation)",
+)
+def update_episode(request: HttpRequest, client_id: int, episode_id: int, payload: EpisodePatch) -> dict[str, Any]:
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    data = payload.model_dump(exclude_unset=True)
+    if "primary_therapist_id" in data:
+        data["primary_therapist"] = _therapist(episode.client, data.pop("primary_therapist_id"))
+    try:
+        do_update_episode(episode, data, acting_user=request.user)
+    except ValidationError as error:
+        raise FormInvalid.from_validation_error(error) from None
     return _detail(episode)
 
 

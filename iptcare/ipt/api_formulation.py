@@ -7,7 +7,7 @@ are the same. Refusals by a rule answer 422 in the API's one error shape.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
@@ -21,19 +21,25 @@ from iptcare.audit.models import EventType
 from iptcare.clients.schemas import PatchInput, StrictInput
 from iptcare.ipt.access import access_episode_by_id, access_goal_by_id, access_problem_area_by_id
 from iptcare.ipt.actions_formulation import (
+    PROBLEM_AREA_PEOPLE,
     default_frequency,
     do_add_goal,
     do_add_problem_area,
+    do_change_dispute_stage,
+    do_delete_goal,
+    do_delete_problem_area,
     do_renegotiate_sessions,
     do_save_contract,
     do_save_formulation,
     do_sign_contract,
     do_update_goal,
     do_update_problem_area,
+    fields_not_for,
 )
 from iptcare.ipt.forms_formulation import (
     ContractForm,
     ContractSignForm,
+    DisputeStageForm,
     FormulationForm,
     GoalForm,
     ProblemAreaForm,
@@ -43,7 +49,7 @@ from iptcare.ipt.forms_formulation import (
     modality_formset_data,
     problem_area_form_values,
 )
-from iptcare.ipt.models import Contract, Episode, Formulation, Goal, Modality, ProblemArea
+from iptcare.ipt.models import Contract, DisputeStageChange, Episode, Formulation, Goal, Modality, ProblemArea
 from iptcare.lib.api_errors import FormInvalid
 
 router = Router(tags=["ipt"])
@@ -53,6 +59,7 @@ EPISODE = "clients/{client_id}/episodes/{episode_id}/"
 # The API names links "<name>_id" or "<name>_ids" where the forms use the relation's name.
 API_TO_FORM_FIELDS = {
     "dispute_with_id": "dispute_with",
+    "deceased_id": "deceased",
     "inventory_entry_ids": "inventory_entries",
     "timeline_event_ids": "timeline_events",
     "trigger_ids": "triggers",
@@ -73,11 +80,28 @@ class GoalOut(Schema):
     created_at: dt.datetime
 
 
+class DisputeStageChangeOut(Schema):
+    id: int
+    stage: str
+    changed_on: dt.date
+    note: str
+    recorded_by_id: int
+    created_at: dt.datetime
+
+
 class ProblemAreaOut(Schema):
     id: int
     kind: str
-    dispute_stage: str
+    # Grief only.
+    deceased_id: int | None
+    death_date: dt.date | None
+    # Role dispute only: the current stage, and each stage with the date it began (oldest first).
     dispute_with_id: int | None
+    dispute_stage: str
+    stage_changes: list[DisputeStageChangeOut]
+    # Role transition only.
+    old_role: str
+    new_role: str
     rationale: str
     why_not_other_areas: str
     inventory_entry_ids: list[int]
@@ -102,6 +126,10 @@ class ProblemAreaOut(Schema):
     def resolve_goals(area: ProblemArea) -> list[Goal]:
         return list(area.goals.all())
 
+    @staticmethod
+    def resolve_stage_changes(area: ProblemArea) -> list[DisputeStageChange]:
+        return list(area.stage_changes.all())
+
 
 class FormulationOut(Schema):
     id: int | None
@@ -122,9 +150,15 @@ class FormulationIn(StrictInput):
 
 
 class ProblemAreaIn(StrictInput):
+    """The fields of another kind than `kind` are refused (422), not ignored."""
+
     kind: str
-    dispute_stage: str = ""
+    deceased_id: int | None = None
+    death_date: dt.date | None = None
     dispute_with_id: int | None = None
+    dispute_stage: str = ""
+    old_role: str = ""
+    new_role: str = ""
     rationale: str
     why_not_other_areas: str = ""
     inventory_entry_ids: list[int] = []
@@ -133,15 +167,28 @@ class ProblemAreaIn(StrictInput):
 
 
 class ProblemAreaUpdateIn(PatchInput):
+    """A new `kind` clears the old kind's fields left out; the fields sent must fit the kind (else 422)."""
+
     kind: str | None = None
-    dispute_stage: str | None = None
     # "" clears it.
+    deceased_id: int | str | None = None
+    death_date: dt.date | Literal[""] | None = None
     dispute_with_id: int | str | None = None
+    dispute_stage: str | None = None
+    old_role: str | None = None
+    new_role: str | None = None
     rationale: str | None = None
     why_not_other_areas: str | None = None
     inventory_entry_ids: list[int] | None = None
     timeline_event_ids: list[int] | None = None
     trigger_ids: list[int] | None = None
+
+
+class DisputeStageChangeIn(StrictInput):
+    stage: str
+    # Today when left out.
+    changed_on: dt.date | None = None
+    note: str = ""
 
 
 class GoalIn(StrictInput):
@@ -255,18 +302,22 @@ def _record_read(request: HttpRequest, episode: Episode, kind: str) -> None:
     record_event(EventType.EPISODE_VIEWED, actor=request.user, client=episode.client, obj=episode, extra={"kind": kind})
 
 
+def _stage_history() -> Prefetch:
+    return Prefetch("stage_changes", queryset=DisputeStageChange.objects.order_by("changed_on", "id"))
+
+
 def _areas(episode: Episode) -> list[ProblemArea]:
     return list(
         ProblemArea.objects.filter(formulation__episode=episode).prefetch_related(
-            "goals", "inventory_entries", "timeline_events", "triggers"
+            "goals", "inventory_entries", "timeline_events", "triggers", _stage_history()
         )
     )
 
 
 def _area(area_id: int) -> ProblemArea:
-    return ProblemArea.objects.prefetch_related("goals", "inventory_entries", "timeline_events", "triggers").get(
-        pk=area_id
-    )
+    return ProblemArea.objects.prefetch_related(
+        "goals", "inventory_entries", "timeline_events", "triggers", _stage_history()
+    ).get(pk=area_id)
 
 
 def _formulation_out(episode: Episode) -> dict[str, Any]:
@@ -309,7 +360,7 @@ def read_formulation(request: HttpRequest, client_id: int, episode_id: int) -> d
 @router.put(EPISODE + "formulation", response=FormulationOut, summary="Write the formulation (all its fields)")
 def save_formulation(request: HttpRequest, client_id: int, episode_id: int, payload: FormulationIn) -> dict[str, Any]:
     episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
-    cleaned = _validate(FormulationForm(data=payload.dict()))
+    cleaned = _validate(FormulationForm(data=payload.dict(), episode=episode))
     try:
         do_save_formulation(episode, cleaned, acting_user=request.user)
     except ValidationError as error:
@@ -320,7 +371,7 @@ def save_formulation(request: HttpRequest, client_id: int, episode_id: int, payl
 @router.post(EPISODE + "formulation/areas", response={201: ProblemAreaOut}, summary="Add a problem area (at most 2)")
 def add_problem_area(request: HttpRequest, client_id: int, episode_id: int, payload: ProblemAreaIn) -> Status:
     episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
-    cleaned = _validate(ProblemAreaForm(data=_to_form(payload.dict()), episode=episode))
+    cleaned = _validate(ProblemAreaForm(data=_to_form(payload.dict()), episode=episode, mode="api"))
     try:
         area = do_add_problem_area(episode, cleaned, acting_user=request.user)
     except ValidationError as error:
@@ -337,13 +388,59 @@ def update_problem_area(
     request: HttpRequest, client_id: int, episode_id: int, area_id: int, payload: ProblemAreaUpdateIn
 ) -> ProblemArea:
     area = access_problem_area_by_id(request.user, client_id, episode_id, area_id, write=True)
-    data = problem_area_form_values(area) | _to_form(payload.dict(exclude_unset=True))
-    cleaned = _validate(ProblemAreaForm(data=data, instance=_area(area.pk), episode=area.formulation.episode))
+    sent = _to_form(payload.dict(exclude_unset=True))
+    data = problem_area_form_values(area) | sent
+    if data["kind"] != area.kind:
+        # The old kind's fields go with it unless sent again (then the form refuses them for the new kind).
+        for name in fields_not_for(data["kind"]):
+            if name not in sent:
+                data[name] = None if name in (*PROBLEM_AREA_PEOPLE, "death_date") else ""
+    form = ProblemAreaForm(data=data, instance=_area(area.pk), episode=area.formulation.episode, mode="api")
+    cleaned = _validate(form)
     try:
         do_update_problem_area(area, cleaned, acting_user=request.user)
     except ValidationError as error:
         raise _refused(error) from None
     return _area(area.pk)
+
+
+@router.delete(
+    EPISODE + "formulation/areas/{area_id}",
+    response={204: None},
+    summary="Delete a problem area with its goals; refused once the contract is signed by both",
+)
+def delete_problem_area(request: HttpRequest, client_id: int, episode_id: int, area_id: int) -> Status:
+    area = access_problem_area_by_id(request.user, client_id, episode_id, area_id, write=True)
+    try:
+        do_delete_problem_area(area, acting_user=request.user)
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(204, None)
+
+
+@router.post(
+    EPISODE + "formulation/areas/{area_id}/stage-changes",
+    response={201: ProblemAreaOut},
+    summary="Move a role dispute to another stage as of a date; answers the area with its stage history",
+)
+def change_dispute_stage(
+    request: HttpRequest, client_id: int, episode_id: int, area_id: int, payload: DisputeStageChangeIn
+) -> Status:
+    area = access_problem_area_by_id(request.user, client_id, episode_id, area_id, write=True)
+    data = payload.dict()
+    data["changed_on"] = data["changed_on"] or timezone.localdate()
+    cleaned = _validate(DisputeStageForm(data=data, area=area, episode=area.formulation.episode))
+    try:
+        do_change_dispute_stage(
+            area,
+            stage=cleaned["stage"],
+            changed_on=cleaned["changed_on"],
+            note=cleaned.get("note") or "",
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(201, _area(area.pk))
 
 
 # ---------------------------------------------------------------------------------------------------- goals
@@ -369,6 +466,20 @@ def update_goal(request: HttpRequest, client_id: int, episode_id: int, goal_id: 
         return do_update_goal(goal, cleaned, acting_user=request.user)
     except ValidationError as error:
         raise _refused(error) from None
+
+
+@router.delete(
+    EPISODE + "goals/{goal_id}",
+    response={204: None},
+    summary="Delete a goal; refused once the contract is signed by both",
+)
+def delete_goal(request: HttpRequest, client_id: int, episode_id: int, goal_id: int) -> Status:
+    goal = access_goal_by_id(request.user, client_id, episode_id, goal_id, write=True)
+    try:
+        do_delete_goal(goal, acting_user=request.user)
+    except ValidationError as error:
+        raise _refused(error) from None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------------------------------------------- contract

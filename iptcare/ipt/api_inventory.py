@@ -13,7 +13,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from iptcare.clients.schemas import PatchInput, StaffRef, StrictInput
 from iptcare.ipt.access import access_episode_by_id
@@ -24,8 +24,16 @@ from iptcare.ipt.actions_inventory import (
     people_not_in_inventory,
     record_inventory_read,
 )
-from iptcare.ipt.circle import describe_circle, has_conflict, latest_per_person, ring_changes, tone_of
-from iptcare.ipt.forms_inventory import InventoryEntryForm, entry_form_values
+from iptcare.ipt.circle import (
+    compare_circles,
+    default_then,
+    describe_circle,
+    has_conflict,
+    latest_per_person,
+    ring_changes,
+    tone_of,
+)
+from iptcare.ipt.forms_inventory import CircleDatesForm, InventoryEntryForm, entry_form_values
 from iptcare.ipt.models import InventoryEntry
 from iptcare.lib.api_errors import FormInvalid
 
@@ -98,6 +106,22 @@ class CircleOut(Schema):
     on: dt.date
     people: list[CirclePersonOut]
     description: str
+
+
+class CircleChangeOut(Schema):
+    person_id: int
+    name: str
+    kind: str = Field(description='"closer", "further" (ring 1 is the innermost) or "new" (no entry on `then`).')
+    label: str = Field(description='In words, e.g. "Moved closer (ring 3 → 1)" or "New since 2026-03-10 …".')
+    then_ring: int | None = Field(description="null when the person had no entry yet on `then`.")
+    now_ring: int
+
+
+class CircleComparisonOut(Schema):
+    then: dt.date
+    now: dt.date
+    changes: list[CircleChangeOut]
+    unchanged: list[CirclePersonOut] = Field(description="People on the same ring on both dates.")
 
 
 class InventoryEntryIn(StrictInput):
@@ -212,21 +236,56 @@ def read_circle(request: HttpRequest, client_id: int, episode_id: int, on: dt.da
     on = on or timezone.localdate()
     record_inventory_read(episode, acting_user=request.user, view="circle", on=str(on))
     current = latest_per_person(inventory_of(episode), on)
-    people = [
-        {
-            "person": entry.person,
-            "entry_id": entry.pk,
-            "recorded_on": entry.recorded_on,
-            "ring": entry.ring,
-            "tone": tone_of(entry),
-            "supports_recovery": entry.supports_recovery,
-            "has_conflict": has_conflict(entry),
-            "expectations_met": entry.expectations_met,
-            "uses_with_client": entry.uses_with_client,
-        }
-        for entry in current
-    ]
-    return {"on": on, "people": people, "description": describe_circle(current)}
+    return {"on": on, "people": [_circle_person(entry) for entry in current], "description": describe_circle(current)}
+
+
+def _circle_person(entry: InventoryEntry) -> dict[str, Any]:
+    return {
+        "person": entry.person,
+        "entry_id": entry.pk,
+        "recorded_on": entry.recorded_on,
+        "ring": entry.ring,
+        "tone": tone_of(entry),
+        "supports_recovery": entry.supports_recovery,
+        "has_conflict": has_conflict(entry),
+        "expectations_met": entry.expectations_met,
+        "uses_with_client": entry.uses_with_client,
+    }
+
+
+@router.get(
+    BASE + "/circle/changes",
+    response=CircleComparisonOut,
+    summary="Who moved closer, further out or is new between two dates (then defaults to the first entry, now "
+    "to today; then may not be after now)",
+)
+def compare_circle(
+    request: HttpRequest, client_id: int, episode_id: int, then: dt.date | None = None, now: dt.date | None = None
+) -> dict[str, Any]:
+    episode = access_episode_by_id(request.user, client_id, episode_id)
+    cleaned = _validate(CircleDatesForm(data={"then": then or "", "now": now or ""}))
+    entries = inventory_of(episode)
+    later = cleaned["now"] or timezone.localdate()
+    earlier = cleaned["then"] or default_then(entries, fallback=episode.start_date, now=later)
+    record_inventory_read(episode, acting_user=request.user, view="circle", then=str(earlier), now=str(later))
+    _then_circle, now_circle, changes = compare_circles(entries, earlier, later)
+    changed = {change.person_id for change in changes}
+    return {
+        "then": earlier,
+        "now": later,
+        "changes": [
+            {
+                "person_id": c.person_id,
+                "name": c.name,
+                "kind": c.kind,
+                "label": c.label,
+                "then_ring": c.then_ring,
+                "now_ring": c.now_ring,
+            }
+            for c in changes
+        ],
+        "unchanged": [_circle_person(entry) for entry in now_circle if entry.person_id not in changed],
+    }
 
 
 @router.get(BASE + "/{entry_id}", response=InventoryEntryOut, summary="Read one inventory entry")

@@ -27,12 +27,13 @@ from iptcare.ipt.actions_timeline import (
     triggers_of,
 )
 from iptcare.ipt.forms_timeline import TimelineEventForm, TriggerForm, event_form_values, trigger_form_values
-from iptcare.ipt.models import TimelineEvent, Trigger
+from iptcare.ipt.models import EventType, TimelineEvent, Trigger
 from iptcare.lib.api_errors import FormInvalid, validate_form
 
 router = Router(tags=["ipt"])
 
 EPISODE_PATH = "clients/{client_id}/episodes/{episode_id}"
+EVENT_TYPES = "One of: " + ", ".join(EventType.values) + ' ("onset" is when the problems began).'
 
 
 # ---------------------------------------------------------------------------------------------------- schemas
@@ -53,11 +54,12 @@ class TimelineEventOut(Schema):
     episode_id: int | None = Field(description="The episode the event was recorded in.")
     date: dt.date
     date_is_approximate: bool
-    event_type: str
+    event_type: str = Field(description=EVENT_TYPES)
     title: str
     people: list[PersonRef]
     mood: int | None
     use_change: str
+    substance: str = Field(description='A clients Substance value, or "" for use in general.')
     note: str
     created_at: dt.datetime
 
@@ -74,11 +76,12 @@ class TimelineEventPage(Schema):
 class TimelineEventIn(StrictInput):
     date: dt.date
     date_is_approximate: bool = False
-    event_type: str
+    event_type: str = Field(description=EVENT_TYPES)
     title: str
     people_ids: list[int] = []
     mood: int | None = Field(None, description="0–10, or null when not known.")
     use_change: str = ""
+    substance: str = Field("", description='The substance of the change in use; "" for use in general.')
     note: str = ""
 
 
@@ -90,6 +93,7 @@ class TimelineEventUpdateIn(PatchInput):
     people_ids: list[int] | None = None
     mood: int | None = Field(None, description="0–10; null clears it.")
     use_change: str | None = None
+    substance: str | None = None
     note: str | None = None
 
     @field_validator("*", mode="before")

@@ -45,6 +45,17 @@ def latest_per_person(entries: Iterable[InventoryEntry], as_of: dt.date | None =
     return sorted(latest.values(), key=_by_name)
 
 
+def move_label(old_ring: int, new_ring: int) -> str:
+    """A change of ring in words a clinician reads the right way round: ring 1 is the innermost, so 3 → 1 is
+    "moved closer (ring 3 → 1)" and 1 → 3 is "moved further out (ring 1 → 3)"."""
+    rings = {"old": old_ring, "new": new_ring}
+    if new_ring < old_ring:
+        return _("Moved closer (ring %(old)d → %(new)d)") % rings
+    if new_ring > old_ring:
+        return _("Moved further out (ring %(old)d → %(new)d)") % rings
+    return _("Same ring (%(new)d)") % rings
+
+
 @dataclass(frozen=True)
 class RingChange:
     """A person's ring changed between two of their entries."""
@@ -56,6 +67,10 @@ class RingChange:
     @property
     def closer(self) -> bool:
         return self.new_ring < self.old_ring
+
+    @property
+    def label(self) -> str:
+        return move_label(self.old_ring, self.new_ring)
 
 
 def ring_changes(entries: Iterable[InventoryEntry]) -> dict[int, list[RingChange]]:
@@ -80,46 +95,58 @@ class ChangeKind:
     CLOSER = "closer"
     FURTHER = "further"
     NEW = "new"
-    GONE = "gone"
 
 
-CHANGE_LABELS = {
-    ChangeKind.CLOSER: gettext_lazy("Moved in (closer)"),
-    ChangeKind.FURTHER: gettext_lazy("Moved out (further away)"),
-    ChangeKind.NEW: gettext_lazy("New in the circle"),
-    ChangeKind.GONE: gettext_lazy("No longer listed"),
-}
-_CHANGE_ORDER = (ChangeKind.CLOSER, ChangeKind.FURTHER, ChangeKind.NEW, ChangeKind.GONE)
+_CHANGE_ORDER = (ChangeKind.CLOSER, ChangeKind.FURTHER, ChangeKind.NEW)
+DATES_REVERSED = gettext_lazy("“Then” is after “now”: put the earlier date in “Then”.")
 
 
 @dataclass(frozen=True)
 class CircleChange:
-    """How one person's place differs between the circle then and the circle now."""
+    """How one person's place differs between the circle on `then` and the circle on a later date."""
 
     kind: str
     person_id: int
     name: str
     then_ring: int | None
-    now_ring: int | None
+    now_ring: int
+    then: dt.date
 
     @property
     def label(self) -> str:
-        return str(CHANGE_LABELS[self.kind])
+        if self.kind == ChangeKind.NEW:
+            # Not "moved": the person had no entry yet on the earlier date, so there is no ring to move from.
+            return _("New since %(then)s (not in the inventory then)") % {"then": self.then.isoformat()}
+        return move_label(self.then_ring or 0, self.now_ring)
 
 
-def circle_changes(then: Sequence[InventoryEntry], now: Sequence[InventoryEntry]) -> list[CircleChange]:
-    """The differences between two circles (each one entry per person): closer, further, new, no longer listed.
-    People on the same ring in both are not changes."""
-    then_by_person = {e.person_id: e for e in then}
-    now_by_person = {e.person_id: e for e in now}
+def default_then(entries: Sequence[InventoryEntry], *, fallback: dt.date, now: dt.date) -> dt.date:
+    """The "then" of a comparison when none is chosen: the first inventory date (else `fallback`), never after
+    `now`."""
+    first = min((entry.recorded_on for entry in entries), default=fallback)
+    return min(first, now)
+
+
+def compare_circles(
+    entries: Iterable[InventoryEntry], then: dt.date, now: dt.date
+) -> tuple[list[InventoryEntry], list[InventoryEntry], list[CircleChange]]:
+    """The circle on `then`, the circle on `now`, and who moved closer, further out or is new since `then`.
+
+    `then` must not be after `now` (ValueError): with the dates the wrong way round every move would read
+    backwards. Entries are never removed and `now` is not earlier, so everyone in the circle then is in it now:
+    there is no "left the circle". People on the same ring on both dates are not changes, even if they moved in
+    between (the inventory page shows each person's whole ring history).
+    """
+    if then > now:
+        raise ValueError(str(DATES_REVERSED))
+    entries = list(entries)
+    then_circle, now_circle = latest_per_person(entries, then), latest_per_person(entries, now)
+    then_by_person = {e.person_id: e for e in then_circle}
     found: list[CircleChange] = []
-    for person_id in then_by_person.keys() | now_by_person.keys():
-        before, after = then_by_person.get(person_id), now_by_person.get(person_id)
-        name = (after or before).person.name  # type: ignore[union-attr]
+    for after in now_circle:
+        before = then_by_person.get(after.person_id)
         if before is None:
             kind = ChangeKind.NEW
-        elif after is None:
-            kind = ChangeKind.GONE
         elif after.ring < before.ring:
             kind = ChangeKind.CLOSER
         elif after.ring > before.ring:
@@ -127,10 +154,10 @@ def circle_changes(then: Sequence[InventoryEntry], now: Sequence[InventoryEntry]
         else:
             continue
         found.append(
-            CircleChange(kind, person_id, name, before.ring if before else None, after.ring if after else None)
+            CircleChange(kind, after.person_id, after.person.name, before.ring if before else None, after.ring, then)
         )
     found.sort(key=lambda c: (_CHANGE_ORDER.index(c.kind), c.name.casefold(), c.person_id))
-    return found
+    return then_circle, now_circle, found
 
 
 # ---------------------------------------------------------------------------------------------------- tone

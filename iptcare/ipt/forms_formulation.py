@@ -6,25 +6,35 @@ problem shows next to its field before anything is saved. The JSON API validates
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.clients.forms import DateInput
 from iptcare.ipt.actions_formulation import (
+    KIND_FIELDS,
     MAX_MODALITIES,
     PROBLEM_AREA_LINKS,
+    PROBLEM_AREA_PEOPLE,
     SESSION_MINUTES_RANGE,
     contract_errors,
+    deceased_missing_message,
+    fields_not_for,
+    formulation_date_errors,
     formulation_errors,
     goal_errors,
     problem_area_errors,
+    stage_change_errors,
 )
 from iptcare.ipt.models import (
     SESSION_RANGE,
     Contract,
+    DisputeStage,
+    DisputeStageChange,
     Episode,
     Format,
     Formulation,
@@ -73,14 +83,22 @@ class FormulationForm(RuleFormMixin, forms.ModelForm):
             "declined_reason": _("Only when the client did not accept it; leave blank if accepted."),
         }
 
-    def clean_sick_role_given_on(self) -> Any:
-        return _not_in_future(self.cleaned_data.get("sick_role_given_on"), _("This date cannot be in the future."))
-
-    def clean_accepted_on(self) -> Any:
-        return _not_in_future(self.cleaned_data.get("accepted_on"), _("This date cannot be in the future."))
+    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+        # The dates already stored are not refused again (as in do_save_formulation).
+        self.stored = {name: getattr(self.instance, name) for name in ("sick_role_given_on", "accepted_on")}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        date_errors = formulation_date_errors(
+            sick_role_given_on=cleaned.get("sick_role_given_on"),
+            accepted_on=cleaned.get("accepted_on"),
+            episode_start=self.episode.start_date,
+        )
+        self.add_rule_errors(
+            {name: message for name, message in date_errors.items() if cleaned.get(name) != self.stored[name]}
+        )
         self.add_rule_errors(
             formulation_errors(
                 accepted_on=cleaned.get("accepted_on"),
@@ -92,12 +110,23 @@ class FormulationForm(RuleFormMixin, forms.ModelForm):
 
 
 class ProblemAreaForm(RuleFormMixin, forms.ModelForm):
+    """A problem area with the fields of its kind (KIND_FIELDS).
+
+    On the page (mode "page") all fields are on one form and the kind chosen says which apply: the fields of
+    the other kinds are cleared and ignored, and named in `ignored`. The API (mode "api") refuses them instead,
+    each with a field error, since a program that sends them has misread the kind.
+    """
+
     class Meta:
         model = ProblemArea
         fields = [
             "kind",
-            "dispute_stage",
+            "deceased",
+            "death_date",
             "dispute_with",
+            "dispute_stage",
+            "old_role",
+            "new_role",
             "rationale",
             "why_not_other_areas",
             "inventory_entries",
@@ -105,6 +134,7 @@ class ProblemAreaForm(RuleFormMixin, forms.ModelForm):
             "triggers",
         ]
         widgets = {
+            "death_date": DateInput(),
             "rationale": forms.Textarea(attrs={"rows": 4}),
             "why_not_other_areas": forms.Textarea(attrs={"rows": 3}),
             "inventory_entries": forms.CheckboxSelectMultiple,
@@ -112,23 +142,66 @@ class ProblemAreaForm(RuleFormMixin, forms.ModelForm):
             "triggers": forms.CheckboxSelectMultiple,
         }
         labels = {
+            "deceased": _("Who died (grief only)"),
+            "death_date": _("Date of the death (grief only)"),
+            "dispute_with": _("Dispute with (role disputes only)"),
+            "dispute_stage": _("Stage of the dispute (role disputes only)"),
+            "old_role": _("The old role (role transitions only)"),
+            "new_role": _("The new role (role transitions only)"),
+            "why_not_other_areas": _("Why none of the other areas applies (interpersonal deficits only)"),
             "inventory_entries": _("People in the inventory it concerns"),
             "timeline_events": _("Timeline events it concerns"),
             "triggers": _("Triggers it concerns"),
         }
         help_texts = {
-            "dispute_stage": _("Role dispute only: renegotiation, impasse or dissolution. Changes are kept."),
-            "dispute_with": _("Role dispute only."),
+            "death_date": _("Leave blank if the date is not known."),
+            "dispute_with": _("Needed for a role dispute."),
+            "dispute_stage": _(
+                "Needed for a role dispute: renegotiation, impasse or dissolution. Each change is kept with its date."
+            ),
+            "old_role": _("Needed for a role transition: the role left or lost, such as “working”."),
+            "new_role": _("Needed for a role transition: the role taken up, such as “in recovery”."),
             "why_not_other_areas": _(
                 "Needed for interpersonal deficits, which is chosen only when grief, a role dispute and a role "
                 "transition do not apply."
             ),
         }
 
-    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
+    # Fields that apply to one kind only: needed for it, so the page shows no "(optional)" marker beside them.
+    kind_fields = tuple(name for names in KIND_FIELDS.values() for name in names)
+
+    def __init__(self, *args: Any, episode: Episode, mode: Literal["page", "api"] = "page", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.mode = mode
+        self.ignored: list[str] = []
         client = episode.client
-        self.fields["dispute_with"].queryset = client.people.order_by("name", "id")
+        self.person_create_url = reverse("person_create", kwargs={"client_id": client.pk})
+        people = client.people.order_by("name", "id")
+        for name in PROBLEM_AREA_PEOPLE:
+            self.fields[name].queryset = people
+        if not people.exists():
+            self.fields["deceased"].help_text = format_html(
+                _(
+                    'No one is recorded in the client\'s life yet: <a href="{url}">add the person who died</a> on the '
+                    "client's record first."
+                ),
+                url=self.person_create_url,
+            )
+            self.fields["dispute_with"].help_text = format_html(
+                _(
+                    'Needed for a role dispute. No one is recorded in the client\'s life yet: <a href="{url}">add the '
+                    "person</a> on the client's record first."
+                ),
+                url=self.person_create_url,
+            )
+        else:
+            self.fields["deceased"].help_text = format_html(
+                _(
+                    "Choose from the client's people. Someone not listed? <a href=\"{url}\">Add them on the client's "
+                    "record</a> first."
+                ),
+                url=self.person_create_url,
+            )
         self.fields["inventory_entries"].queryset = InventoryEntry.objects.filter(episode=episode).select_related(
             "person"
         )
@@ -146,29 +219,90 @@ class ProblemAreaForm(RuleFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if "kind" in cleaned:
-            self.add_rule_errors(
-                problem_area_errors(
-                    kind=cleaned["kind"],
-                    dispute_stage=cleaned.get("dispute_stage") or "",
-                    has_dispute_with=cleaned.get("dispute_with") is not None,
-                    rationale=cleaned.get("rationale") or "",
-                    why_not_other_areas=cleaned.get("why_not_other_areas") or "",
-                )
+        kind = cleaned.get("kind")
+        if not kind:
+            return cleaned
+        if self.mode == "page":
+            for name in fields_not_for(kind):
+                if cleaned.get(name) not in (None, "") or name in self.errors:
+                    self.ignored.append(name)
+                self.errors.pop(name, None)
+                cleaned[name] = None if name in (*PROBLEM_AREA_PEOPLE, "death_date") else ""
+        errors = problem_area_errors(cleaned)
+        if self.mode == "page" and errors.get("deceased") == str(deceased_missing_message()):
+            errors["deceased"] = format_html(
+                _(
+                    'Name who died. If they are not among the client\'s people yet, <a href="{url}">add them on the '
+                    "client's record</a> first."
+                ),
+                url=self.person_create_url,
             )
+        self.add_rule_errors(errors)
         return cleaned
+
+    def ignored_labels(self) -> list[str]:
+        return [str(self.fields[name].label) for name in self.ignored]
 
 
 def problem_area_form_values(area: ProblemArea) -> dict[str, Any]:
     """The area's current values as the form takes them (the API's PATCH merges its changes into these)."""
     return {
         "kind": area.kind,
-        "dispute_stage": area.dispute_stage,
+        "deceased": area.deceased_id,
+        "death_date": area.death_date,
         "dispute_with": area.dispute_with_id,
+        "dispute_stage": area.dispute_stage,
+        "old_role": area.old_role,
+        "new_role": area.new_role,
         "rationale": area.rationale,
         "why_not_other_areas": area.why_not_other_areas,
         **{name: [obj.pk for obj in getattr(area, name).all()] for name in PROBLEM_AREA_LINKS},
     }
+
+
+class DisputeStageForm(RuleFormMixin, forms.ModelForm):
+    """A role dispute moves to another stage, as of a date, with an optional note."""
+
+    class Meta:
+        model = DisputeStageChange
+        fields = ["stage", "changed_on", "note"]
+        labels = {"stage": _("New stage"), "changed_on": _("As of")}
+        widgets = {"changed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note": _("What moved it, in a sentence.")}
+
+    def __init__(self, *args: Any, area: ProblemArea, episode: Episode, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"changed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.area, self.episode = area, episode
+        latest = max(area.stage_changes.all(), key=lambda change: (change.changed_on, change.pk), default=None)
+        self.current_since = latest.changed_on if latest else None
+        now = _("%(stage)s (the stage now)")
+        self.fields["stage"].choices = [
+            ("", "—"),
+            *(
+                (value, now % {"stage": label} if value == area.dispute_stage else label)
+                for value, label in DisputeStage.choices
+            ),
+        ]
+        # The model's default is today's date; the form offers it as the initial value without a hidden copy.
+        self.fields["changed_on"].show_hidden_initial = False
+        self.fields["changed_on"].widget.attrs.update(
+            min=max(episode.start_date, self.current_since or episode.start_date).isoformat(),
+            max=timezone.localdate().isoformat(),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.add_rule_errors(
+            stage_change_errors(
+                current_stage=self.area.dispute_stage,
+                stage=cleaned.get("stage") or "",
+                changed_on=cleaned.get("changed_on"),
+                episode_start=self.episode.start_date,
+                current_since=self.current_since,
+            )
+        )
+        return cleaned
 
 
 class GoalForm(RuleFormMixin, forms.ModelForm):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from iptcare.clients.forms import DateInput
 from iptcare.clients.models import Person
 from iptcare.ipt.actions_inventory import DUPLICATE_DATE, ENTRY_FIELDS
+from iptcare.ipt.circle import DATES_REVERSED
 from iptcare.ipt.models import Episode, Expectations, InventoryEntry
 
 RING_CHOICES = [
@@ -73,11 +74,17 @@ class InventoryEntryForm(forms.ModelForm):
         self.fields["expectations_met"].choices = [("", _("Not recorded")), *Expectations.choices]
         self.fields["knows_about_problems"].widget = forms.NullBooleanSelect()
         self.fields["knows_about_problems"].widget.choices = KNOWS_CHOICES
+        self.fields["recorded_on"].widget.attrs |= {
+            "min": episode.client.date_of_birth.isoformat(),
+            "max": timezone.localdate().isoformat(),
+        }
 
     def clean_recorded_on(self) -> dt.date:
         recorded_on = self.cleaned_data["recorded_on"]
         if recorded_on > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
+        if recorded_on < self.episode.client.date_of_birth:
+            raise forms.ValidationError(_("The date is before the client was born."))
         return recorded_on
 
     def clean(self) -> dict[str, Any]:
@@ -110,7 +117,28 @@ def entry_form_values(entry: InventoryEntry) -> dict[str, Any]:
 
 
 class CircleDatesForm(forms.Form):
-    """The two dates of the then-and-now view; either may be left out."""
+    """The two dates of the then-and-now view; either may be left out ("now" is then today). "Then" may not be
+    after "now": the dates are not swapped silently, since every move would then read the other way round."""
 
     then = forms.DateField(label=_("Then"), required=False, widget=DateInput())
     now = forms.DateField(label=_("Now"), required=False, widget=DateInput())
+
+    def _not_in_future(self, name: str) -> dt.date | None:
+        day = self.cleaned_data[name]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean_then(self) -> dt.date | None:
+        return self._not_in_future("then")
+
+    def clean_now(self) -> dt.date | None:
+        return self._not_in_future("now")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        then = cleaned.get("then")
+        now = cleaned.get("now") or (timezone.localdate() if "now" not in self.errors else None)
+        if then is not None and now is not None and then > now:
+            self.add_error("then", DATES_REVERSED)
+        return cleaned

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.clients.forms import DateInput
-from iptcare.clients.models import Client, Person
+from iptcare.clients.models import Client, Person, Substance
 from iptcare.ipt.models import TimelineEvent, Trigger
 
 
@@ -20,7 +20,21 @@ def _people_queryset(client: Client) -> QuerySet[Person]:
     return client.people.order_by("name", "id")
 
 
+# Blank means the change was in use in general, not in one substance.
+SUBSTANCE_CHOICES = [("", _("Use in general")), *Substance.choices]
+SUBSTANCE_WITHOUT_CHANGE = _("Choose the change in use first: the substance says which use changed.")
+
+
 class TimelineEventForm(forms.ModelForm):
+    """One life event. Its date is neither in the future nor before the client was born; a change in use may
+    name the substance it was in."""
+
+    substance = forms.ChoiceField(
+        label=_("Substance"),
+        choices=SUBSTANCE_CHOICES,
+        required=False,
+        help_text=_("Which substance the change in use was in; leave at “use in general” when it was use overall."),
+    )
     mood = forms.IntegerField(
         label=_("Mood (0–10)"),
         min_value=0,
@@ -31,7 +45,17 @@ class TimelineEventForm(forms.ModelForm):
 
     class Meta:
         model = TimelineEvent
-        fields = ["date", "date_is_approximate", "event_type", "title", "people", "mood", "use_change", "note"]
+        fields = [
+            "date",
+            "date_is_approximate",
+            "event_type",
+            "title",
+            "people",
+            "mood",
+            "use_change",
+            "substance",
+            "note",
+        ]
         widgets = {
             "date": DateInput(),
             "people": forms.CheckboxSelectMultiple,
@@ -40,13 +64,17 @@ class TimelineEventForm(forms.ModelForm):
         help_texts = {
             "date_is_approximate": _('Tick when the client remembers only roughly ("summer 2019"): give a best guess.'),
             "people": _("People from the client's record; add someone there first if they are missing."),
+            "event_type": _("Start with when the problems began (onset), then the events around it."),
         }
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.client = client
         self.fields["people"].queryset = _people_queryset(client)
-        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["date"].widget.attrs |= {
+            "min": client.date_of_birth.isoformat(),
+            "max": timezone.localdate().isoformat(),
+        }
 
     def clean_date(self) -> dt.date:
         date = self.cleaned_data["date"]
@@ -58,6 +86,12 @@ class TimelineEventForm(forms.ModelForm):
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("substance") and not cleaned.get("use_change") and "use_change" not in self.errors:
+            self.add_error("substance", SUBSTANCE_WITHOUT_CHANGE)
+        return cleaned
 
 
 class TriggerForm(forms.ModelForm):

@@ -1,7 +1,8 @@
 """Where an episode stands in IPT, and what is still due in its phase (IPT-DOMAIN §1).
 
-The initial phase's tasks are due by its last session: history, screening measures, the sick role, the
-interpersonal inventory, one or two problem areas, a formulation the client accepted, goals, and a signed contract.
+The initial phase's tasks are due by its last session: history, screening measures, the diagnosis with
+psychoeducation, the medication assessment by a physician, the sick role, the interpersonal inventory, one or two
+problem areas, a formulation the client accepted, goals, and a signed contract.
 """
 
 from __future__ import annotations
@@ -91,6 +92,18 @@ def initial_phase_tasks(episode: Episode) -> list[Task]:
             str(_("Screening given: PHQ-9 and an alcohol or drug screen")),
             bool(given & set(SCREENING_MOOD)) and bool(given & set(SCREENING_USE)),
             "measures_overview",
+        ),
+        Task(
+            "diagnosis",
+            str(_("Diagnosis and psychoeducation given, with the PHQ-9 severity")),
+            bool(assessment and assessment.diagnosis_explained_on) and bool(given & set(SCREENING_MOOD)),
+            "assessment_edit",
+        ),
+        Task(
+            "medication",
+            str(_("Medication assessed by a physician")),
+            bool(assessment and assessment.medication_assessed_on),
+            "assessment_edit",
         ),
         Task(
             "inventory",

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iptcare.accounts.access import require_staff
 from iptcare.accounts.models import Role
-from iptcare.audit.events import diff_fields, record_event
+from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.access import PRIMARY_THERAPIST_ROLES, access_client_by_id
 from iptcare.clients.models import Client
 from iptcare.ipt.access import access_episode_by_id
-from iptcare.ipt.actions import do_change_episode_status, do_open_episode
-from iptcare.ipt.forms import AssessmentForm, EpisodeOpenForm, EpisodeStatusForm, SubstanceHistoryForm
+from iptcare.ipt.actions import do_change_episode_status, do_open_episode, do_update_episode
+from iptcare.ipt.actions_assessment import do_save_assessment, do_save_substance_history
+from iptcare.ipt.forms import (
+    AssessmentForm,
+    EpisodeEditForm,
+    EpisodeOpenForm,
+    EpisodeStatusForm,
+    SubstanceHistoryForm,
+)
 from iptcare.ipt.guidance import guidance_for
-from iptcare.ipt.models import Assessment, Episode, SubstanceHistory
+from iptcare.ipt.models import Assessment, Episode
 
 
 def _can_write(request: HttpRequest, client: Client) -> bool:
@@ -102,53 +107,61 @@ def episode_status(request: HttpRequest, client_id: int, episode_id: int) -> Htt
 
 
 @require_staff
+def episode_edit(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
+    """The therapist, session length and start date of an open episode."""
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    if not episode.is_open:
+        messages.error(request, _("A closed episode is not changed."))
+        return redirect("episode_detail", client_id=episode.client_id, episode_id=episode.pk)
+    form = EpisodeEditForm(request.POST or None, episode=episode)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_episode(episode, form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("The episode is saved."))
+            return redirect("episode_detail", client_id=episode.client_id, episode_id=episode.pk)
+    return render(request, "ipt/episode_edit.html", {"client": episode.client, "episode": episode, "form": form})
+
+
+@require_staff
 def assessment_edit(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
     """The history: shown to everyone who may open the record, changed by the care team."""
     episode = access_episode_by_id(request.user, client_id, episode_id)
     client = episode.client
     can_write = _can_write(request, client)
-    assessment = Assessment.objects.filter(episode=episode).first() or Assessment(episode=episode)
+    assessment = Assessment.objects.select_related("medication_assessed_by").filter(
+        episode=episode
+    ).first() or Assessment(episode=episode)
+    may_record_medications = request.user.has_role(Role.PHYSICIAN)
     form = AssessmentForm(
-        request.POST or None, instance=assessment, may_record_medications=request.user.has_role(Role.PHYSICIAN)
+        request.POST or None, instance=assessment, episode=episode, may_record_medications=may_record_medications
     )
     if request.method == "POST":
         if not can_write:
             episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
         if form.is_valid():
-            _save_assessment(episode, form, acting_user=request.user)
+            do_save_assessment(
+                episode,
+                form.changed_values(),
+                acting_user=request.user,
+                may_record_medications=may_record_medications,
+            )
             messages.success(request, _("The assessment is saved."))
             return redirect("assessment_edit", client_id=client.pk, episode_id=episode.pk)
     record_event(EventType.EPISODE_VIEWED, actor=request.user, client=client, obj=episode, extra={"kind": "assessment"})
     context = {
         "client": client,
         "episode": episode,
+        "assessment": assessment,
         "form": form,
         "histories": episode.substance_histories.all(),
-        "history_form": SubstanceHistoryForm(initial={"overdoses": 0}),
+        "history_form": SubstanceHistoryForm(initial={"overdoses": 0}, client=client),
         "can_write": can_write,
     }
     return render(request, "ipt/assessment.html", context)
-
-
-@transaction.atomic
-def _save_assessment(episode: Episode, form: AssessmentForm, *, acting_user) -> Assessment:
-    stored = Assessment.objects.select_for_update().filter(episode=episode).first()
-    before = {name: getattr(stored, name) for name in AssessmentForm.Meta.fields} if stored else {}
-    assessment = form.save(commit=False)
-    assessment.episode = episode
-    assessment.updated_by = acting_user
-    assessment.updated_at = timezone.now()
-    assessment.save()
-    after = {name: getattr(assessment, name) for name in AssessmentForm.Meta.fields}
-    record_event(
-        EventType.EPISODE_CHANGED,
-        actor=acting_user,
-        client=episode.client,
-        obj=assessment,
-        changes=diff_fields(before, after),
-        extra={"kind": "assessment"},
-    )
-    return assessment
 
 
 @require_staff
@@ -156,20 +169,9 @@ def _save_assessment(episode: Episode, form: AssessmentForm, *, acting_user) -> 
 def substance_history_edit(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
     """Add a substance's history, or replace it when the substance is already recorded."""
     episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
-    existing = SubstanceHistory.objects.filter(episode=episode, substance=request.POST.get("substance", "")).first()
-    form = SubstanceHistoryForm(request.POST, instance=existing)
+    form = SubstanceHistoryForm(request.POST, client=episode.client)
     if form.is_valid():
-        with transaction.atomic():
-            history = form.save(commit=False)
-            history.episode = episode
-            history.save()
-            record_event(
-                EventType.EPISODE_CHANGED,
-                actor=request.user,
-                client=episode.client,
-                obj=history,
-                extra={"kind": "substance_history", "substance": history.substance, "replaced": bool(existing)},
-            )
+        history = do_save_substance_history(episode, form.cleaned_data, acting_user=request.user)
         messages.success(request, _("Saved the history of %(substance)s.") % {"substance": history.substance_label})
     else:
         # Name the field each problem belongs to: the form is shown again empty after the redirect.

@@ -22,16 +22,22 @@ from iptcare.clients.models import Client
 from iptcare.ipt.access import access_episode_by_id, access_goal_by_id, access_problem_area_by_id
 from iptcare.ipt.actions_formulation import (
     MAX_PROBLEM_AREAS,
+    area_locked_message,
     contract_locked_message,
     default_frequency,
     do_add_goal,
     do_add_problem_area,
+    do_change_dispute_stage,
+    do_delete_goal,
+    do_delete_problem_area,
     do_renegotiate_sessions,
     do_save_contract,
     do_save_formulation,
     do_sign_contract,
     do_update_goal,
     do_update_problem_area,
+    goal_locked_message,
+    renegotiated_end_date,
     suggested_end_date,
     suggested_focus,
     too_many_areas_message,
@@ -39,13 +45,30 @@ from iptcare.ipt.actions_formulation import (
 from iptcare.ipt.forms_formulation import (
     ContractForm,
     ContractSignForm,
+    DisputeStageForm,
     FormulationForm,
     GoalForm,
     ProblemAreaForm,
     RenegotiationForm,
     modality_formset,
 )
-from iptcare.ipt.models import Contract, Episode, Formulation, InventoryEntry, Modality, ProblemArea
+from iptcare.ipt.models import (
+    SESSION_RANGE,
+    Contract,
+    DisputeStageChange,
+    Episode,
+    Format,
+    Formulation,
+    InventoryEntry,
+    Modality,
+    ProblemArea,
+    ProblemAreaKind,
+)
+
+# The stage form's field names carry this prefix, apart from the formulation form's on the same page.
+STAGE_PREFIX = "stage"
+# The renegotiation page shows where the contract's last session moves for this many counts either side.
+RENEGOTIATION_PREVIEW = 4
 
 
 def _can_write(request: HttpRequest, client: Client) -> bool:
@@ -71,17 +94,37 @@ def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 def problem_areas_of(episode: Episode) -> list[ProblemArea]:
-    """The areas with their goals and links, in a fixed number of queries whatever their count."""
+    """The areas with their goals, links and stage history, in a fixed number of queries whatever their count."""
     return list(
         ProblemArea.objects.filter(formulation__episode=episode)
-        .select_related("dispute_with")
+        .select_related("dispute_with", "deceased")
         .prefetch_related(
             "goals",
             Prefetch("inventory_entries", queryset=InventoryEntry.objects.select_related("person")),
             "timeline_events",
             "triggers",
+            Prefetch(
+                "stage_changes",
+                queryset=DisputeStageChange.objects.select_related("recorded_by").order_by("changed_on", "id"),
+            ),
         )
     )
+
+
+def _contract_signed(episode: Episode) -> bool:
+    """A contract signed by both fixes the focus: no problem area or goal is deleted then."""
+    return Contract.objects.filter(
+        episode=episode, therapist_signed_at__isnull=False, client_signed_at__isnull=False
+    ).exists()
+
+
+def _ignored_message(request: HttpRequest, form: ProblemAreaForm) -> None:
+    if form.ignored:
+        messages.info(
+            request,
+            _("Left out, as they do not apply to %(area)s: %(fields)s.")
+            % {"area": ProblemAreaKind(form.cleaned_data["kind"]).label, "fields": "; ".join(form.ignored_labels())},
+        )
 
 
 def _redirect_to_formulation(episode: Episode) -> HttpResponse:
@@ -100,7 +143,7 @@ def formulation(request: HttpRequest, client_id: int, episode_id: int) -> HttpRe
     episode = access_episode_by_id(request.user, client_id, episode_id, write=request.method == "POST")
     current = Formulation.objects.filter(episode=episode).select_related("updated_by").first()
     # The form gets its own copy: a bound ModelForm writes the submitted values onto its instance.
-    form = FormulationForm(_posted(request), instance=copy.copy(current))
+    form = FormulationForm(_posted(request), instance=copy.copy(current), episode=episode)
     if request.method == "POST" and form.is_valid():
         try:
             do_save_formulation(episode, form.cleaned_data, acting_user=request.user)
@@ -111,6 +154,11 @@ def formulation(request: HttpRequest, client_id: int, episode_id: int) -> HttpRe
             return _redirect_to_formulation(episode)
     _record_view(request, episode, "formulation")
     areas = problem_areas_of(episode)
+    can_write = _can_write(request, episode.client)
+    for area in areas:
+        area.stage_notes = [change for change in area.stage_changes.all() if change.note]  # type: ignore[attr-defined]
+        if can_write and area.kind == ProblemAreaKind.ROLE_DISPUTE:
+            area.stage_form = DisputeStageForm(area=area, episode=episode, prefix=STAGE_PREFIX)  # type: ignore[attr-defined]
     context = {
         "client": episode.client,
         "episode": episode,
@@ -118,7 +166,8 @@ def formulation(request: HttpRequest, client_id: int, episode_id: int) -> HttpRe
         "form": form,
         "areas": areas,
         "can_add_area": len(areas) < MAX_PROBLEM_AREAS,
-        "can_write": _can_write(request, episode.client),
+        "can_write": can_write,
+        "contract_signed": _contract_signed(episode),
     }
     return render(request, "ipt/formulation.html", context)
 
@@ -140,6 +189,7 @@ def problem_area_new(request: HttpRequest, client_id: int, episode_id: int) -> H
             _add_errors(form, error)
         else:
             messages.success(request, _("Problem area added: %(area)s.") % {"area": area.get_kind_display()})
+            _ignored_message(request, form)
             return _redirect_to_formulation(episode)
     _record_view(request, episode, "problem_area")
     context = {"client": episode.client, "episode": episode, "form": form, "area": None}
@@ -158,10 +208,74 @@ def problem_area_edit(request: HttpRequest, client_id: int, episode_id: int, are
             _add_errors(form, error)
         else:
             messages.success(request, _("The problem area is saved."))
+            _ignored_message(request, form)
             return _redirect_to_formulation(episode)
     _record_view(request, episode, "problem_area")
     context = {"client": episode.client, "episode": episode, "form": form, "area": area}
     return render(request, "ipt/formulation_area_form.html", context)
+
+
+@require_staff
+def problem_area_delete(request: HttpRequest, client_id: int, episode_id: int, area_id: int) -> HttpResponse:
+    """GET shows what will be deleted; POST deletes the area with its goals."""
+    area = access_problem_area_by_id(request.user, client_id, episode_id, area_id, write=True)
+    episode = area.formulation.episode
+    error = None
+    if request.method == "POST":
+        try:
+            do_delete_problem_area(area, acting_user=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Problem area deleted: %(area)s.") % {"area": area.get_kind_display()})
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "problem_area")
+    locked = _contract_signed(episode)
+    context = {
+        "client": episode.client,
+        "episode": episode,
+        "area": area,
+        "goals": list(area.goals.all()),
+        "formulation": area.formulation,
+        "locked": locked,
+        "locked_message": area_locked_message() if locked else "",
+        "error": error,
+    }
+    return render(request, "ipt/problem_area_delete.html", context)
+
+
+@require_staff
+def dispute_stage_change(request: HttpRequest, client_id: int, episode_id: int, area_id: int) -> HttpResponse:
+    """The role dispute's next stage, as of a date; the formulation page offers the same small form."""
+    area = access_problem_area_by_id(request.user, client_id, episode_id, area_id, write=True)
+    episode = area.formulation.episode
+    if area.kind != ProblemAreaKind.ROLE_DISPUTE:
+        messages.error(request, _("Only a role dispute has a stage."))
+        return _redirect_to_formulation(episode)
+    form = DisputeStageForm(_posted(request), area=area, episode=episode, prefix=STAGE_PREFIX)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = do_change_dispute_stage(
+                area,
+                stage=data["stage"],
+                changed_on=data["changed_on"],
+                note=data.get("note") or "",
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The dispute is at %(stage)s from %(date)s.")
+                % {"stage": change.get_stage_display().lower(), "date": change.changed_on.isoformat()},
+            )
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "problem_area")
+    history = list(area.stage_changes.select_related("recorded_by").order_by("changed_on", "id"))
+    context = {"client": episode.client, "episode": episode, "form": form, "area": area, "history": history}
+    return render(request, "ipt/dispute_stage_form.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------- goals
@@ -202,6 +316,35 @@ def goal_edit(request: HttpRequest, client_id: int, episode_id: int, goal_id: in
     _record_view(request, episode, "goal")
     context = {"client": episode.client, "episode": episode, "form": form, "area": area, "goal": goal}
     return render(request, "ipt/goal_form.html", context)
+
+
+@require_staff
+def goal_delete(request: HttpRequest, client_id: int, episode_id: int, goal_id: int) -> HttpResponse:
+    """GET shows the goal that will be deleted; POST deletes it."""
+    goal = access_goal_by_id(request.user, client_id, episode_id, goal_id, write=True)
+    area = goal.problem_area
+    episode = area.formulation.episode
+    error = None
+    if request.method == "POST":
+        try:
+            do_delete_goal(goal, acting_user=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Goal deleted from %(area)s.") % {"area": area.get_kind_display()})
+            return _redirect_to_formulation(episode)
+    _record_view(request, episode, "goal")
+    locked = _contract_signed(episode)
+    context = {
+        "client": episode.client,
+        "episode": episode,
+        "area": area,
+        "goal": goal,
+        "locked": locked,
+        "locked_message": goal_locked_message() if locked else "",
+        "error": error,
+    }
+    return render(request, "ipt/goal_delete.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------- contract
@@ -329,17 +472,48 @@ def renegotiate(request: HttpRequest, client_id: int, episode_id: int) -> HttpRe
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Renegotiated: %(old)d → %(new)d sessions.")
-                % {"old": renegotiation.old_sessions, "new": renegotiation.new_sessions},
-            )
+            message = _("Renegotiated: %(old)d → %(new)d sessions.") % {
+                "old": renegotiation.old_sessions,
+                "new": renegotiation.new_sessions,
+            }
+            contract = Contract.objects.filter(episode=episode).first()
+            if contract is not None:
+                message += " " + _("The contract's last session is now expected on %(date)s.") % {
+                    "date": contract.end_date.isoformat()
+                }
+            messages.success(request, message)
             return _redirect_to_contract(episode)
     _record_view(request, episode, "renegotiation")
+    current = Contract.objects.filter(episode=episode).first()
     context = {
         "client": episode.client,
         "episode": episode,
         "form": form,
+        "contract": current,
+        "end_dates": _renegotiated_end_dates(episode, current),
+        "entered_end_date": _entered_end_date(form, current),
         "renegotiations": episode.renegotiations.select_related("recorded_by"),
     }
     return render(request, "ipt/renegotiation_form.html", context)
+
+
+def _renegotiated_end_dates(episode: Episode, contract: Contract | None) -> list[tuple[int, Any]]:
+    """Where the contract's last session moves for each number of sessions the format allows near the plan."""
+    if contract is None:
+        return []
+    fewest, most = SESSION_RANGE[Format(episode.format)]
+    low = max(fewest, episode.planned_sessions - RENEGOTIATION_PREVIEW)
+    high = min(most, episode.planned_sessions + RENEGOTIATION_PREVIEW)
+    return [
+        (count, renegotiated_end_date(contract, count))
+        for count in range(low, high + 1)
+        if count != episode.planned_sessions
+    ]
+
+
+def _entered_end_date(form: RenegotiationForm, contract: Contract | None) -> Any:
+    """The contract's new last session for the number typed in a form shown again with a problem."""
+    if contract is None or not form.is_bound:
+        return None
+    count = form.cleaned_data.get("new_sessions") if hasattr(form, "cleaned_data") else None
+    return renegotiated_end_date(contract, count) if isinstance(count, int) and count > 0 else None

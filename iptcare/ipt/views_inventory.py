@@ -26,8 +26,9 @@ from iptcare.ipt.actions_inventory import (
 )
 from iptcare.ipt.circle import (
     RingChange,
-    circle_changes,
     closeness_circle_svg,
+    compare_circles,
+    default_then,
     latest_per_person,
     ring_changes,
     tone_label,
@@ -35,6 +36,7 @@ from iptcare.ipt.circle import (
 )
 from iptcare.ipt.forms_inventory import CircleDatesForm, InventoryEntryForm, initial_from
 from iptcare.ipt.models import Episode, InventoryEntry
+from iptcare.lib.notices import PART2_SHORT_NOTICE
 
 
 @dataclass(frozen=True)
@@ -163,20 +165,28 @@ def inventory_entry_edit(request: HttpRequest, client_id: int, episode_id: int, 
 
 @require_staff
 def closeness_circle(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
-    """Two circles side by side, as of "then" and "now", and what changed between them."""
+    """Two circles side by side, as of "then" and "now", and what changed between them. With ?print=1 the page
+    carries what a printout needs: who the client is, the dates, who printed it and when, and the 42 CFR Part 2
+    notice. Printing is a read like any other, and audited as one."""
     episode = access_episode_by_id(request.user, client_id, episode_id)
     entries = inventory_of(episode)
-    today = timezone.localdate()
     dates = CircleDatesForm(request.GET)
     chosen: dict[str, dt.date | None] = dates.cleaned_data if dates.is_valid() else {}
+    now = chosen.get("now") or timezone.localdate()
     # By default: the first inventory against today.
-    then = chosen.get("then") or (entries[0].recorded_on if entries else episode.start_date)
-    now = chosen.get("now") or today
+    then = chosen.get("then") or default_then(entries, fallback=episode.start_date, now=now)
     form = dates if dates.errors else CircleDatesForm(initial={"then": then, "now": now})
-    record_inventory_read(episode, acting_user=request.user, view="circle", then=str(then), now=str(now))
+    printing = request.GET.get("print") == "1"
+    record_inventory_read(
+        episode,
+        acting_user=request.user,
+        view="circle",
+        then=str(then),
+        now=str(now),
+        **({"printed": True} if printing else {}),
+    )
     centre = episode.client.preferred_name or episode.client.given_name
-    then_entries, now_entries = latest_per_person(entries, then), latest_per_person(entries, now)
-    changes = circle_changes(then_entries, now_entries)
+    then_entries, now_entries, changes = compare_circles(entries, then, now)
     changed = {change.person_id for change in changes}
     context = {
         "client": episode.client,
@@ -198,6 +208,8 @@ def closeness_circle(request: HttpRequest, client_id: int, episode_id: int) -> H
         ),
         "changes": changes,
         "unchanged": [entry for entry in now_entries if entry.person_id not in changed],
-        "printing": request.GET.get("print") == "1",
+        "printing": printing,
+        "printed_at": timezone.localtime(),
+        "part2_notice": PART2_SHORT_NOTICE,
     }
     return render(request, "ipt/circle.html", context)

@@ -28,7 +28,7 @@ from iptcare.ipt.actions_timeline import (
 )
 from iptcare.ipt.forms_timeline import TimelineEventForm, TriggerForm
 from iptcare.ipt.models import Episode, RiskLevel, Trigger, TriggerType
-from iptcare.ipt.timeline_chart import timeline_svg
+from iptcare.ipt.timeline_chart import substance_label, timeline_svg
 
 # IPT-DOMAIN §8: external triggers are people, places, times; internal ones are feelings, thoughts and HALT.
 EXTERNAL_TRIGGER_TYPES = (TriggerType.INTERPERSONAL, TriggerType.ENVIRONMENTAL)
@@ -47,6 +47,8 @@ def _episode_context(episode: Episode, **extra: Any) -> dict[str, Any]:
 def timeline(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
     episode = access_episode_by_id(request.user, client_id, episode_id)
     events = timeline_events_of(episode.client)
+    for event in events:
+        event.substance_label = substance_label(event.substance)
     record_episode_read(episode, "timeline", acting_user=request.user)
     chart = timeline_svg(
         events,

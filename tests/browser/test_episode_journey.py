@@ -54,6 +54,8 @@ def test_it_walks_a_new_client_from_an_empty_episode_to_a_signed_contract(
     page.get_by_role("button", name="Save the formulation").click()
     page.get_by_role("link", name="Add a problem area").click()
     page.get_by_label("Problem area").select_option("role_transition")
+    page.get_by_label("The old role").fill("Married, sharing a home")
+    page.get_by_label("The new role").fill("Single parent")
     page.get_by_label("Why this area").fill("Divorce last year; new life as a single parent.")
     page.get_by_role("button", name="Save the problem area").click()
     page.get_by_role("link", name="Add a goal").first.click()
@@ -81,4 +83,5 @@ def test_it_walks_a_new_client_from_an_empty_episode_to_a_signed_contract(
     expect(page.locator(".task-done", has_text="Treatment contract signed")).to_be_visible()
     expect(page.locator(".task-done", has_text="Formulation accepted by the client")).to_be_visible()
     screenshot(page, "episode-overview")
-    assert open_tasks.count() == 2  # history and screening are still to do
+    # Still to do: history, screening, the diagnosis with the PHQ-9 severity, and the physician's medication review.
+    assert open_tasks.count() == 4

@@ -8,14 +8,18 @@ import itertools
 import re
 from typing import Any
 
+import pytest
+
 from iptcare.clients.models import Person
 from iptcare.ipt.circle import (
     RING_RADII,
     ChangeKind,
     Tone,
-    circle_changes,
     closeness_circle_svg,
+    compare_circles,
+    default_then,
     latest_per_person,
+    move_label,
     ring_changes,
     tone_of,
 )
@@ -70,17 +74,63 @@ class TestSelection:
         (change,) = changes[person("Sister").pk]
         assert (change.old_ring, change.new_ring, change.on, change.closer) == (2, 1, march(20), True)
 
-    def test_it_names_who_moved_in_out_arrived_and_left_between_two_dates(self) -> None:
-        then = [entry("Sister", 2), entry("Dealer", 1), entry("Mum", 3), entry("Old friend", 4)]
-        now = [entry("Sister", 1), entry("Dealer", 4), entry("Mum", 3), entry("Sponsor", 2)]
-        changes = [(c.kind, c.name, c.then_ring, c.now_ring) for c in circle_changes(then, now)]
-        assert changes == [
-            (ChangeKind.CLOSER, "Sister", 2, 1),
-            (ChangeKind.FURTHER, "Dealer", 1, 4),
-            (ChangeKind.NEW, "Sponsor", None, 2),
-            (ChangeKind.GONE, "Old friend", 4, None),
+    def test_it_names_who_moved_closer_further_out_or_is_new_between_two_dates(self) -> None:
+        entries = [
+            entry("Sister", 2, march(2)),
+            entry("Sister", 1, march(20)),
+            entry("Dealer", 1, march(2)),
+            entry("Dealer", 4, march(21)),
+            entry("Mum", 3, march(2)),
+            entry("Sponsor", 2, march(25)),
+            # Moved out and back again between the two dates: the same ring on both is not a change.
+            entry("Friend", 2, march(2)),
+            entry("Friend", 4, march(12)),
+            entry("Friend", 2, march(22)),
         ]
-        assert circle_changes(now, now) == []
+        then, now, changes = compare_circles(entries, march(10), march(31))
+        assert [e.person.name for e in then] == ["Dealer", "Friend", "Mum", "Sister"]
+        assert [(e.person.name, e.ring) for e in now] == [
+            ("Dealer", 4),
+            ("Friend", 2),
+            ("Mum", 3),
+            ("Sister", 1),
+            ("Sponsor", 2),
+        ]
+        assert [(c.kind, c.name, c.then_ring, c.now_ring, c.label) for c in changes] == [
+            (ChangeKind.CLOSER, "Sister", 2, 1, "Moved closer (ring 2 → 1)"),
+            (ChangeKind.FURTHER, "Dealer", 1, 4, "Moved further out (ring 1 → 4)"),
+            (ChangeKind.NEW, "Sponsor", None, 2, "New since 2026-03-10 (not in the inventory then)"),
+        ]
+        assert compare_circles(entries, march(31), march(31))[2] == []
+
+    def test_someone_first_recorded_after_then_is_new_not_moved(self) -> None:
+        # The sponsor's first entry (ring 1) comes after "then": there was no ring to move from.
+        entries = [entry("Sponsor", 1, march(15)), entry("Sister", 3, march(2))]
+        (change,) = compare_circles(entries, march(10), march(20))[2]
+        assert (change.kind, change.then_ring, change.now_ring) == (ChangeKind.NEW, None, 1)
+        assert "closer" not in change.label.lower() and change.label.startswith("New since 2026-03-10")
+
+    def test_everyone_in_the_circle_then_is_in_it_now(self) -> None:
+        # Entries are never removed and "now" is not earlier than "then", so no one can leave the circle.
+        entries = [entry("Sister", 2, march(2)), entry("Mum", 3, march(5)), entry("Mum", 1, march(9))]
+        then, now, _changes = compare_circles(entries, march(5), march(9))
+        assert {e.person_id for e in then} <= {e.person_id for e in now}
+
+    def test_it_refuses_dates_the_wrong_way_round(self) -> None:
+        with pytest.raises(ValueError, match="“Then” is after “now”"):
+            compare_circles([entry("Sister", 2, march(2))], march(20), march(10))
+
+    def test_it_words_each_move_with_ring_1_as_the_innermost(self) -> None:
+        assert move_label(3, 1) == "Moved closer (ring 3 → 1)"
+        assert move_label(1, 3) == "Moved further out (ring 1 → 3)"
+        (change,) = ring_changes([entry("Sister", 4, march(2)), entry("Sister", 2, march(9))])[person("Sister").pk]
+        assert change.label == "Moved closer (ring 4 → 2)"
+
+    def test_then_defaults_to_the_first_entry_but_never_after_now(self) -> None:
+        entries = [entry("Sister", 2, march(9)), entry("Mum", 3, march(5))]
+        assert default_then(entries, fallback=march(1), now=march(31)) == march(5)
+        assert default_then(entries, fallback=march(1), now=march(3)) == march(3)
+        assert default_then([], fallback=march(1), now=march(31)) == march(1)
 
     def test_it_tells_support_from_conflict(self) -> None:
         assert tone_of(entry("A", 1, supports_recovery=True)) == Tone.SUPPORT

@@ -267,31 +267,66 @@ class TestRenegotiation:
         self, episode: Episode, alice: User
     ) -> None:
         sign_both(write_contract(episode, alice), alice)
+        http = sign_in(alice)
+        # Twelve weekly sessions from 1 April end on 17 June; sixteen end four weeks later.
+        offered = http.get(url(episode, "renegotiate/")).content.decode()
+        assert "the last is expected on 2026-06-17" in offered
+        assert "16 sessions: it will move the end date to 2026-07-15" in offered
+        assert "The contract stays signed" in offered
         data = {
             "new_sessions": "16",
             "reason": "A relapse in week 6; both agree to four more.",
             "agreed_on": "2026-03-30",
         }
-        response = sign_in(alice).post(url(episode, "renegotiate/"), data, follow=True)
+        response = http.post(url(episode, "renegotiate/"), data, follow=True)
         assert "12 → 16 sessions" in response.content.decode()
+        assert "last session is now expected on 2026-07-15." in response.content.decode()
         episode.refresh_from_db()
         contract = Contract.objects.get()
         assert (episode.planned_sessions, contract.sessions, contract.is_signed) == (16, 16, True)
+        assert (contract.start_date, contract.end_date, contract.updated_by) == (
+            dt.date(2026, 4, 1),
+            dt.date(2026, 7, 15),
+            alice,
+        )
         renegotiation = Renegotiation.objects.get()
         assert (renegotiation.old_sessions, renegotiation.new_sessions, renegotiation.recorded_by) == (12, 16, alice)
         assert (renegotiation.reason, renegotiation.agreed_on) == (data["reason"], dt.date(2026, 3, 30))
         [event] = changed_events("renegotiation")
         assert event.reason == data["reason"]
-        assert event.extra["changes"] == {"planned_sessions": [12, 16], "contract_sessions": [12, 16]}
+        assert event.extra["changes"] == {
+            "planned_sessions": [12, 16],
+            "contract_sessions": [12, 16],
+            "contract_end_date": ["2026-06-17", "2026-07-15"],
+        }
         assert "A relapse in week 6" in sign_in(alice).get(url(episode)).content.decode()
 
-    def test_it_changes_only_the_plan_before_the_contract_is_signed(self, episode: Episode, alice: User) -> None:
-        contract = write_contract(episode, alice)
+    def test_it_moves_a_contract_not_yet_signed_and_asks_again_for_a_single_signature(
+        self, episode: Episode, alice: User
+    ) -> None:
+        contract = write_contract(episode, alice, frequency="fortnightly", end_date=dt.date(2026, 9, 2))
+        do_sign_contract(contract, therapist_signature="Alice Ashby", acting_user=alice)
+        assert (
+            "that signature covered the old number" in sign_in(alice).get(url(episode, "renegotiate/")).content.decode()
+        )
         do_renegotiate_sessions(episode, new_sessions=14, reason="Agreed at contracting.", acting_user=alice)
         contract.refresh_from_db()
-        assert (episode.planned_sessions, contract.sessions) == (14, 12)
-        with pytest.raises(ValidationError, match="says 12 sessions but the episode plans 14"):
-            sign_both(contract, alice)
+        # Fourteen sessions every two weeks from 1 April: the last is 26 weeks on.
+        assert (episode.planned_sessions, contract.sessions, contract.end_date) == (14, 14, dt.date(2026, 9, 30))
+        assert (contract.therapist_signature, contract.therapist_signed_at) == ("", None)
+        changes = changed_events("renegotiation")[-1].extra["changes"]
+        assert changes["contract_end_date"] == ["2026-09-02", "2026-09-30"]
+        assert changes["contract_therapist_signature"] == ["Alice Ashby", ""]
+        assert sign_both(contract, alice).is_signed
+
+    def test_it_changes_only_the_plan_when_there_is_no_contract(self, episode: Episode, alice: User) -> None:
+        page = sign_in(alice).get(url(episode, "renegotiate/")).content.decode()
+        assert "There is no contract yet" in page
+        do_renegotiate_sessions(episode, new_sessions=14, reason="Agreed at assessment.", acting_user=alice)
+        episode.refresh_from_db()
+        assert episode.planned_sessions == 14
+        assert not Contract.objects.exists()
+        assert changed_events("renegotiation")[-1].extra["changes"] == {"planned_sessions": [12, 14]}
 
     def test_it_needs_a_reason_and_a_number_the_format_allows(self, episode: Episode, alice: User) -> None:
         http = sign_in(alice)

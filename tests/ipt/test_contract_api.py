@@ -72,6 +72,8 @@ def test_it_writes_signs_locks_and_renegotiates_the_contract(episode: Episode, a
     assert renegotiated.json()["agreed_on"] == "2026-03-31"
     after = call("GET", api(episode), alice).json()
     assert (after["sessions"], after["planned_sessions"], after["is_signed"]) == (15, 15, True)
+    # The last session moves with the number: fifteen weekly sessions from 1 April end on 8 July.
+    assert (after["start_date"], after["end_date"]) == ("2026-04-01", "2026-07-08")
     assert [r["reason"] for r in after["renegotiations"]] == ["Lapse in week 5; three more."]
     episode.refresh_from_db()
     assert episode.planned_sessions == 15
@@ -80,6 +82,8 @@ def test_it_writes_signs_locks_and_renegotiates_the_contract(episode: Episode, a
         for e in AuditEvent.objects.filter(event_type=EventType.EPISODE_CHANGED, client=episode.client).order_by("id")
     ]
     assert kinds[-4:] == ["contract", "contract", "contract", "renegotiation"]
+    renegotiation = AuditEvent.objects.filter(event_type=EventType.EPISODE_CHANGED).latest("id")
+    assert renegotiation.extra["changes"]["contract_end_date"] == ["2026-06-17", "2026-07-08"]
 
 
 def test_it_answers_422_for_broken_rules(episode: Episode, alice: User) -> None:

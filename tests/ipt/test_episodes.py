@@ -88,8 +88,8 @@ class TestOpening:
 class TestGuidance:
     def test_it_ticks_off_the_initial_phase_as_the_work_is_done(self, fern: Client, alice: User) -> None:
         episode = open_episode(fern, alice)
-        assert [t.done for t in guidance_for(episode).tasks] == [False] * 8
-        Assessment.objects.create(
+        assert [t.done for t in guidance_for(episode).tasks] == [False] * 10
+        assessment = Assessment.objects.create(
             episode=episode, mental_health_history="Low mood since the divorce.", updated_by=alice
         )
         SubstanceHistory.objects.create(episode=episode, substance="alcohol", age_at_first_use=15)
@@ -111,6 +111,8 @@ class TestGuidance:
         assert done == {
             "history": True,
             "screening": True,
+            "diagnosis": False,
+            "medication": False,
             "inventory": True,
             "sick_role": True,
             "problem_area": True,
@@ -118,6 +120,8 @@ class TestGuidance:
             "goals": False,
             "contract": False,
         }
+        assessment.diagnosis_explained_on = assessment.medication_assessed_on = timezone.localdate()
+        assessment.save()
         Goal.objects.create(problem_area=area, description="Build a life after the divorce.", evidence_kind="behaviour")
         formulation.accepted_on = timezone.localdate()
         formulation.save()
@@ -237,7 +241,7 @@ class TestApi:
         )
         assert created.status_code == 201
         body = created.json()
-        assert (body["planned_sessions"], body["initial_phase_last_session"], len(body["tasks"])) == (16, 3, 8)
+        assert (body["planned_sessions"], body["initial_phase_last_session"], len(body["tasks"])) == (16, 3, 10)
         moved = HttpClient().post(
             f"/api/v1/ipt/clients/{fern.pk}/episodes/{body['id']}/status",
             json.dumps({"status": "treatment", "note": "Contract agreed; signing next week."}),

@@ -35,14 +35,14 @@ def url(episode: Episode, page: str = "formulation/") -> str:
     return f"/clients/{episode.client_id}/episodes/{episode.pk}/{page}"
 
 
+# A role transition names the role left and the role taken up.
+ROLES = {"old_role": "Working at the depot", "new_role": "Out of work, looking"}
+
+
 def area_data(**fields: Any) -> dict[str, Any]:
-    return {
-        "kind": "role_transition",
-        "dispute_stage": "",
-        "rationale": "Low mood and drinking rose after she lost her job in January.",
-        "why_not_other_areas": "",
-        **fields,
-    }
+    data = {"kind": "role_transition", "rationale": "Low mood and drinking rose after she lost her job in January."}
+    data |= fields
+    return ROLES | data if data["kind"] == "role_transition" else data
 
 
 def dispute(episode: Episode, user: User, person: Person | None = None, stage: str = "impasse") -> ProblemArea:
@@ -67,9 +67,10 @@ class TestTheFormulation:
     ) -> None:
         from iptcare.ipt.actions_formulation import do_add_problem_area, do_save_formulation
 
+        Episode.objects.filter(pk=episode.pk).update(start_date=dt.date(2026, 3, 17))
         # IPT's order: the words and the problem area first, then the client's acceptance.
         do_save_formulation(episode, {"text": "Draft"}, acting_user=alice)
-        do_add_problem_area(episode, {"kind": "role_transition", "rationale": "Lost his job."}, acting_user=alice)
+        do_add_problem_area(episode, area_data(rationale="Lost his job."), acting_user=alice)
         response = sign_in(alice).post(
             url(episode),
             {
@@ -152,22 +153,27 @@ class TestProblemAreas:
         assert "Role dispute" in html and "with Big sister" in html and "Stage: Impasse" in html
         assert "Row at Christmas" in html
 
-    def test_it_needs_a_stage_for_a_role_dispute_and_allows_none_elsewhere(
+    def test_it_needs_a_stage_and_a_person_for_a_role_dispute(self, episode: Episode, alice: User) -> None:
+        response = sign_in(alice).post(url(episode, "formulation/areas/new/"), area_data(kind="role_dispute"))
+        assert "Give the stage of the dispute" in form_errors(response, "dispute_stage")
+        assert "Name the person the dispute is with." in form_errors(response, "dispute_with")
+        assert not ProblemArea.objects.exists()
+
+    def test_it_leaves_out_the_dispute_fields_of_another_kind_on_the_page_and_refuses_them_in_actions(
         self, episode: Episode, alice: User, sister: Person
     ) -> None:
-        http = sign_in(alice)
-        no_stage = http.post(url(episode, "formulation/areas/new/"), area_data(kind="role_dispute"))
-        assert "Give the stage of the dispute" in form_errors(no_stage, "dispute_stage")
-        staged_grief = http.post(
-            url(episode, "formulation/areas/new/"),
-            area_data(kind="grief", dispute_stage="impasse", dispute_with=sister.pk),
-        )
-        assert "Only a role dispute has a stage." in form_errors(staged_grief, "dispute_stage")
-        assert "Only a role dispute names" in form_errors(staged_grief, "dispute_with")
-        assert not ProblemArea.objects.exists()
+        staged_grief = area_data(kind="grief", deceased=sister.pk, dispute_stage="impasse", dispute_with=sister.pk)
+        response = sign_in(alice).post(url(episode, "formulation/areas/new/"), staged_grief, follow=True)
+        area = ProblemArea.objects.get()
+        assert (area.kind, area.deceased, area.dispute_stage, area.dispute_with) == ("grief", sister, "", None)
+        assert not area.stage_changes.exists()
+        html = response.content.decode()
+        assert "Left out, as they do not apply to Grief: Dispute with (role disputes only); Stage of the" in html
         with pytest.raises(ValidationError) as refused:
-            do_add_problem_area(episode, area_data(kind="grief", dispute_stage="renegotiation"), acting_user=alice)
-        assert "dispute_stage" in refused.value.message_dict
+            do_add_problem_area(
+                episode, area_data(kind="role_transition", dispute_stage="renegotiation"), acting_user=alice
+            )
+        assert refused.value.message_dict["dispute_stage"] == ["Only a role dispute has a stage."]
 
     def test_it_refuses_interpersonal_deficits_without_saying_why_next_to_the_field(
         self, episode: Episode, alice: User
@@ -191,11 +197,11 @@ class TestProblemAreas:
         do_add_problem_area(episode, area_data(), acting_user=alice)
         dispute(episode, alice, sister)
         with pytest.raises(ValidationError, match="at most two"):
-            do_add_problem_area(episode, area_data(kind="grief"), acting_user=alice)
+            do_add_problem_area(episode, area_data(kind="grief", deceased=sister), acting_user=alice)
         http = sign_in(alice)
         offered = http.get(url(episode, "formulation/areas/new/"), follow=True)
         assert "at most two" in offered.content.decode()
-        posted = http.post(url(episode, "formulation/areas/new/"), area_data(kind="grief"))
+        posted = http.post(url(episode, "formulation/areas/new/"), area_data(kind="grief", deceased=sister.pk))
         assert "at most two" in " ".join(posted.context["form"].non_field_errors())
         assert ProblemArea.objects.count() == 2
         assert "Add a problem area" not in http.get(url(episode)).content.decode()
@@ -348,11 +354,15 @@ class TestAcceptanceMeansSomething:
         assert "Choose the problem area first" in no_area.content.decode()
         assert not Formulation.objects.filter(accepted_on__isnull=False).exists()
 
-    def test_it_asks_for_acceptance_again_when_the_words_change(self, episode: Episode, alice: User) -> None:
+    def test_it_asks_for_acceptance_again_when_the_words_change(
+        self, episode: Episode, alice: User, sister: Person
+    ) -> None:
         from iptcare.ipt.actions_formulation import do_add_problem_area, do_save_formulation
 
         do_save_formulation(episode, {"text": "First words."}, acting_user=alice)
-        do_add_problem_area(episode, {"kind": "grief", "rationale": "Mother died in May."}, acting_user=alice)
+        do_add_problem_area(
+            episode, {"kind": "grief", "deceased": sister, "rationale": "Sister died in May."}, acting_user=alice
+        )
         do_save_formulation(episode, {"text": "First words.", "accepted_on": dt.date(2026, 3, 31)}, acting_user=alice)
         rewritten = do_save_formulation(
             episode, {"text": "New words.", "accepted_on": dt.date(2026, 3, 31)}, acting_user=alice

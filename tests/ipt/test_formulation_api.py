@@ -36,10 +36,16 @@ def call(method: str, path: str, user: User, body: dict | None = None):
     return getattr(http, method.lower())(path, json.dumps(body), content_type="application/json", **bearer(user))
 
 
-TRANSITION = {"kind": "role_transition", "rationale": "Low mood and drinking since the job went."}
+TRANSITION = {
+    "kind": "role_transition",
+    "old_role": "Working at the depot",
+    "new_role": "Out of work",
+    "rationale": "Low mood and drinking since the job went.",
+}
 
 
 def test_it_writes_and_reads_the_formulation_areas_and_goals(episode: Episode, alice: User, sister: Person) -> None:
+    Episode.objects.filter(pk=episode.pk).update(start_date=dt.date(2026, 3, 17))
     empty = call("GET", api(episode), alice)
     assert empty.status_code == 200
     assert empty.json() | {"problem_areas": []} == {
@@ -109,12 +115,13 @@ def test_it_writes_and_reads_the_formulation_areas_and_goals(episode: Episode, a
 
 def test_it_refuses_a_third_problem_area_with_422(episode: Episode, alice: User, sister: Person) -> None:
     call("POST", api(episode, "formulation/areas"), alice, TRANSITION)
-    call("POST", api(episode, "formulation/areas"), alice, {"kind": "grief", "rationale": "Her father died."})
+    grief = {"kind": "grief", "deceased_id": sister.pk, "rationale": "Her sister died."}
+    assert call("POST", api(episode, "formulation/areas"), alice, grief).status_code == 201
     third = call(
         "POST",
         api(episode, "formulation/areas"),
         alice,
-        {"kind": "role_dispute", "dispute_stage": "impasse", "rationale": "Rows."},
+        {"kind": "role_dispute", "dispute_stage": "impasse", "dispute_with_id": sister.pk, "rationale": "Rows."},
     )
     assert third.status_code == 422
     assert "at most two" in third.json()["errors"]["__all__"][0]

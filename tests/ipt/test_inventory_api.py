@@ -98,6 +98,42 @@ class TestHappyPath:
         event = AuditEvent.objects.filter(event_type=EventType.EPISODE_VIEWED).latest("id")
         assert event.extra == {"kind": "inventory", "view": "circle", "on": "2026-03-31"}
 
+    def test_it_compares_the_circle_between_two_dates(self, episode: Episode, sister: Person, alice: User) -> None:
+        sponsor = Person.objects.create(client=episode.client, name="Sponsor", relationship_type="sponsor")
+        mum = Person.objects.create(client=episode.client, name="Mum", relationship_type="parent")
+        record(episode, sister, 3, 2, alice)
+        record(episode, sister, 1, 20, alice)
+        record(episode, mum, 2, 2, alice)
+        record(episode, sponsor, 2, 15, alice, supports_recovery=True)
+        response = call("GET", api(episode, "/circle/changes?then=2026-03-10&now=2026-03-31"), alice)
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert (body["then"], body["now"]) == ("2026-03-10", "2026-03-31")
+        assert body["changes"] == [
+            {
+                "person_id": sister.pk,
+                "name": "Big sister",
+                "kind": "closer",
+                "label": "Moved closer (ring 3 → 1)",
+                "then_ring": 3,
+                "now_ring": 1,
+            },
+            {
+                "person_id": sponsor.pk,
+                "name": "Sponsor",
+                "kind": "new",
+                "label": "New since 2026-03-10 (not in the inventory then)",
+                "then_ring": None,
+                "now_ring": 2,
+            },
+        ]
+        assert [(p["person"]["name"], p["ring"]) for p in body["unchanged"]] == [("Mum", 2)]
+        event = AuditEvent.objects.filter(event_type=EventType.EPISODE_VIEWED).latest("id")
+        assert event.extra == {"kind": "inventory", "view": "circle", "then": "2026-03-10", "now": "2026-03-31"}
+        # By default the first inventory against today.
+        default = call("GET", api(episode, "/circle/changes"), alice).json()
+        assert (default["then"], default["now"]) == ("2026-03-02", "2026-03-31")
+
     def test_listing_takes_the_same_number_of_queries_whatever_the_number_of_people(
         self, episode: Episode, sister: Person, alice: User
     ) -> None:
@@ -123,6 +159,7 @@ class TestInvalidInput:
         [
             ({"ring": 5}, "ring"),
             ({"ring": 2, "recorded_on": "2026-04-01"}, "recorded_on"),
+            ({"ring": 2, "recorded_on": "1985-05-16"}, "recorded_on"),  # the day before Fern was born
             ({"ring": 2, "expectations_met": "sometimes"}, "expectations_met"),
             ({"ring": 2, "colour": "green"}, "colour"),
         ],
@@ -150,6 +187,35 @@ class TestInvalidInput:
         assert response.status_code == 422 and "person_id" in response.json()["errors"]
         assert InventoryEntry.objects.count() == 1
 
+    def test_it_names_the_date_before_birth_and_in_the_future_on_a_correction_too(
+        self, episode: Episode, sister: Person, alice: User
+    ) -> None:
+        entry = record(episode, sister, 2, 2, alice)
+        before_birth = call("PATCH", api(episode, f"/{entry.pk}"), alice, {"recorded_on": "1980-01-01"})
+        assert (before_birth.status_code, before_birth.json()["errors"]) == (
+            422,
+            {"recorded_on": ["The date is before the client was born."]},
+        )
+        future = call("PATCH", api(episode, f"/{entry.pk}"), alice, {"recorded_on": "2026-04-01"})
+        assert future.json()["errors"] == {"recorded_on": ["The date cannot be in the future."]}
+        entry.refresh_from_db()
+        assert entry.recorded_on == dt.date(2026, 3, 2)
+
+    @pytest.mark.parametrize(
+        ("query", "field", "message"),
+        [
+            ("then=2026-03-20&now=2026-03-10", "then", "“Then” is after “now”: put the earlier date in “Then”."),
+            ("then=2026-04-01", "then", "The date cannot be in the future."),
+            ("now=2026-04-01", "now", "The date cannot be in the future."),
+        ],
+    )
+    def test_the_comparison_refuses_dates_the_wrong_way_round_or_in_the_future(
+        self, episode: Episode, alice: User, query: str, field: str, message: str
+    ) -> None:
+        response = call("GET", api(episode, f"/circle/changes?{query}"), alice)
+        assert (response.status_code, response.json()["errors"]) == (422, {field: [message]})
+        assert not AuditEvent.objects.filter(event_type=EventType.EPISODE_VIEWED).exists()
+
     def test_a_correction_refuses_null_and_a_new_person(self, episode: Episode, sister: Person, alice: User) -> None:
         entry = record(episode, sister, 2, 2, alice)
         assert call("PATCH", api(episode, f"/{entry.pk}"), alice, {"ring": None}).status_code == 422
@@ -165,6 +231,7 @@ class TestAccess:
         entry = record(episode, sister, 2, 2, alice)
         assert call("GET", api(episode), bob).status_code == 200
         assert call("GET", api(episode, "/circle"), bob).status_code == 200
+        assert call("GET", api(episode, "/circle/changes"), bob).status_code == 200
         assert call("POST", api(episode), bob, {"person_id": sister.pk, "ring": 1}).status_code == 404
         assert call("PATCH", api(episode, f"/{entry.pk}"), bob, {"ring": 4}).status_code == 404
         assert list(InventoryEntry.objects.values_list("ring", flat=True)) == [2]
@@ -175,7 +242,12 @@ class TestAccess:
     ) -> None:
         entry = record(episode, sister, 2, 2, alice)
         user = request.getfixturevalue(persona)
-        for path in (api(episode), api(episode, "/circle"), api(episode, f"/{entry.pk}")):
+        for path in (
+            api(episode),
+            api(episode, "/circle"),
+            api(episode, "/circle/changes"),
+            api(episode, f"/{entry.pk}"),
+        ):
             response = call("GET", path, user)
             assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), path
         assert call("POST", api(episode), user, {"person_id": sister.pk, "ring": 1}).status_code == 404

@@ -21,6 +21,7 @@ from iptcare.ipt.actions import do_open_episode
 from iptcare.ipt.actions_inventory import do_record_inventory_entry
 from iptcare.ipt.forms_inventory import InventoryEntryForm
 from iptcare.ipt.models import Episode, InventoryEntry
+from iptcare.lib.notices import PART2_SHORT_NOTICE
 from tests.conftest import make_client, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ class TestRecordingEntries:
             (march(20), 1),
         ]
         html = http.get(url(episode)).content.decode()
-        assert "ring 2 → 1 since 2026-03-20" in html
+        assert "Moved closer (ring 2 → 1) since 2026-03-20" in html
 
     def test_it_refuses_a_second_entry_for_a_person_on_the_same_date(
         self, episode: Episode, sister: Person, alice: User
@@ -133,6 +134,27 @@ class TestRecordingEntries:
         form = InventoryEntryForm(data=form_data(sister, recorded_on="2026-04-01"), episode=episode)
         assert form.errors["recorded_on"] == ["The date cannot be in the future."]
         assert InventoryEntryForm(data=form_data(sister, recorded_on="2026-03-31"), episode=episode).is_valid()
+
+    def test_it_refuses_a_date_before_the_client_was_born(self, episode: Episode, sister: Person, alice: User) -> None:
+        born = episode.client.date_of_birth
+        day_before = (born - dt.timedelta(days=1)).isoformat()
+        response = sign_in(alice).post(url(episode, "new/"), form_data(sister, recorded_on=day_before))
+        assert response.status_code == 200
+        assert response.context["form"].errors["recorded_on"] == ["The date is before the client was born."]
+        assert not InventoryEntry.objects.exists()
+        form = InventoryEntryForm(data=form_data(sister, recorded_on=born.isoformat()), episode=episode)
+        assert form.is_valid()
+        widget = form.fields["recorded_on"].widget
+        assert (widget.attrs["min"], widget.attrs["max"]) == (born.isoformat(), "2026-03-31")
+
+    def test_a_correction_cannot_move_the_date_into_the_future(
+        self, episode: Episode, sister: Person, alice: User
+    ) -> None:
+        entry = record(episode, sister, 2, march(2), alice)
+        response = sign_in(alice).post(url(episode, f"{entry.pk}/"), form_data(sister, recorded_on="2026-04-01"))
+        assert response.context["form"].errors["recorded_on"] == ["The date cannot be in the future."]
+        entry.refresh_from_db()
+        assert entry.recorded_on == march(2)
 
     def test_it_offers_only_the_clients_own_people(
         self, episode: Episode, sister: Person, alice: User, north: Organization, north_site: Site
@@ -203,7 +225,7 @@ class TestTheInventoryPage:
         rows = {row.entry.person.name: row for row in response.context["rows"]}
         assert list(rows) == ["<b>Dave</b>", "Big sister"]
         assert (rows["Big sister"].entry.ring, rows["Big sister"].entry.recorded_on) == (1, march(20))
-        assert "ring 2 → 1 since 2026-03-20" in html
+        assert "Moved closer (ring 2 → 1) since 2026-03-20" in html
         assert "&lt;b&gt;Dave&lt;/b&gt;" in html and "<b>Dave</b>" not in html
         assert "Pushes me to use" in html and "Conflict or expectations not met" in html
         assert [p.name for p in response.context["not_listed"]] == ["Mum"]
@@ -264,7 +286,9 @@ class TestTheClosenessCircle:
             ("further", "Dealer", 1, 4),
             ("new", "Sponsor", None, 2),
         ]
-        assert "Moved in (closer)" in html and "Moved out (further away)" in html and "New in the circle" in html
+        assert "Moved closer (ring 2 → 1)" in html and "Moved further out (ring 1 → 4)" in html
+        assert "New since 2026-03-10 (not in the inventory then)" in html
+        assert "What changed between 2026-03-10 and 2026-03-31" in html
         assert [e.person.name for e in response.context["unchanged"]] == ["Mum"]
         assert "?then=2026-03-10&amp;now=2026-03-31&amp;print=1" in html
         event = AuditEvent.objects.filter(event_type=EventType.EPISODE_VIEWED).latest("id")
@@ -279,10 +303,80 @@ class TestTheClosenessCircle:
         assert (response.context["then"], response.context["now"]) == (march(5), march(31))
         assert [(c.kind, c.then_ring, c.now_ring) for c in response.context["changes"]] == [("closer", 3, 2)]
 
+    def test_someone_first_recorded_after_then_is_new_since_then_not_moved(
+        self, episode: Episode, sister: Person, alice: User
+    ) -> None:
+        record(episode, sister, 1, march(15), alice)
+        response = sign_in(alice).get(url(episode, "circle/?then=2026-03-10&now=2026-03-20"))
+        (change,) = response.context["changes"]
+        assert (change.kind, change.then_ring, change.now_ring) == ("new", None, 1)
+        html = response.content.decode()
+        assert "New since 2026-03-10 (not in the inventory then)" in html and "Moved closer" not in html
+        assert "<td>not in the inventory</td>" in html
+
+    def test_it_refuses_then_after_now_instead_of_reading_every_move_backwards(
+        self, episode: Episode, sister: Person, alice: User
+    ) -> None:
+        record(episode, sister, 3, march(5), alice)
+        record(episode, sister, 1, march(12), alice)
+        response = sign_in(alice).get(url(episode, "circle/?then=2026-03-20&now=2026-03-06"))
+        assert response.status_code == 200
+        assert response.context["form"].errors["then"] == ["“Then” is after “now”: put the earlier date in “Then”."]
+        # Not swapped: the page falls back to the first inventory against today, and says which dates it shows.
+        assert (response.context["then"], response.context["now"]) == (march(5), march(31))
+        assert [(c.kind, c.then_ring, c.now_ring) for c in response.context["changes"]] == [("closer", 3, 1)]
+        html = response.content.decode()
+        assert "“Then” is after “now”" in html and "What changed between 2026-03-05 and 2026-03-31" in html
+
+    @pytest.mark.parametrize("query", ["then=2026-04-01", "now=2026-04-01", "then=2026-03-20&now=2026-04-02"])
+    def test_it_refuses_dates_in_the_future(self, episode: Episode, alice: User, query: str) -> None:
+        response = sign_in(alice).get(url(episode, f"circle/?{query}"))
+        errors = response.context["form"].errors
+        assert "The date cannot be in the future." in [*errors.get("then", []), *errors.get("now", [])]
+        assert response.context["now"] == march(31)
+
     def test_the_print_view_leaves_out_the_date_form(self, episode: Episode, alice: User) -> None:
         html = sign_in(alice).get(url(episode, "circle/?print=1")).content.decode()
         assert "Ready to print" in html and 'name="then"' not in html
         assert 'class="filters print-hint"' in html  # the print stylesheet hides .filters
+
+    def test_the_print_view_says_whose_circle_when_who_printed_it_and_the_part_2_notice(
+        self, episode: Episode, sister: Person, alice: User
+    ) -> None:
+        record(episode, sister, 2, march(2), alice)
+        response = sign_in(alice).get(url(episode, "circle/?then=2026-03-02&now=2026-03-31&print=1"))
+        html = response.content.decode()
+        details = html[html.index('<div class="panel print-details"') :]
+        details = details[: details.index("</div>")]
+        assert "hidden" not in details.split(">", 1)[0]  # shown on screen too in the print view
+        assert "Fern Fairweather" in details and "Client identifier: <strong>N-0001</strong>" in details
+        assert "Closeness circle as of 2026-03-02 (then) and 2026-03-31 (now)." in details
+        # 16:00 UTC is noon in New York (the default TIME_ZONE).
+        assert "Printed on 2026-03-31 12:00 EDT by Alice Ashby (alice@north.test)." in details
+        assert PART2_SHORT_NOTICE in details
+        assert html.count(PART2_SHORT_NOTICE) == 2  # at the top and again at the end
+        assert PART2_SHORT_NOTICE == "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+
+    def test_printing_is_audited_as_a_read(self, episode: Episode, sister: Person, alice: User) -> None:
+        record(episode, sister, 2, march(2), alice)
+        sign_in(alice).get(url(episode, "circle/?then=2026-03-02&now=2026-03-31&print=1"))
+        event = AuditEvent.objects.filter(event_type=EventType.EPISODE_VIEWED).get()
+        assert (event.actor, event.client, event.object_type) == (alice, episode.client, "ipt.episode")
+        assert event.extra == {
+            "kind": "inventory",
+            "view": "circle",
+            "then": "2026-03-02",
+            "now": "2026-03-31",
+            "printed": True,
+        }
+
+    def test_the_ordinary_page_carries_the_print_details_hidden_for_a_browser_print(
+        self, episode: Episode, alice: User
+    ) -> None:
+        html = sign_in(alice).get(url(episode, "circle/")).content.decode()
+        assert '<div class="panel print-details print-only" hidden>' in html
+        assert '<p class="part2-notice print-only" hidden>' in html
+        assert html.count(PART2_SHORT_NOTICE) == 2 and "Client identifier" in html
 
     def test_it_names_a_wrong_date_and_still_draws(self, episode: Episode, alice: User) -> None:
         response = sign_in(alice).get(url(episode, "circle/?then=yesterday"))

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from iptcare.accounts.models import Organization, Site, User
 from iptcare.audit.models import AuditEvent, EventType
-from iptcare.clients.models import Client, Person
+from iptcare.clients.models import Client, Person, Substance
 from iptcare.ipt.actions import do_open_episode
 from iptcare.ipt.actions_timeline import do_add_timeline_event
 from iptcare.ipt.forms_timeline import TimelineEventForm
@@ -96,6 +96,32 @@ class TestTheForm:
         form = TimelineEventForm(data=form_data(date="1980-01-01"), client=fern)
         assert "before the client was born" in str(form.errors["date"])
 
+    def test_it_offers_the_onset_first_among_the_event_types(self, fern: Client) -> None:
+        choices = [value for value, _label in TimelineEventForm(client=fern).fields["event_type"].choices if value]
+        assert choices[0] == "onset"
+        assert TimelineEventForm(data=form_data(event_type="onset", use_change=""), client=fern).is_valid()
+
+    def test_it_names_the_substance_of_a_change_in_use_or_use_in_general(self, fern: Client) -> None:
+        field = TimelineEventForm(client=fern).fields["substance"]
+        assert field.choices[0] == ("", "Use in general")
+        assert [value for value, _label in field.choices[1:]] == list(Substance.values)
+        form = TimelineEventForm(data=form_data(substance="alcohol"), client=fern)
+        assert form.is_valid() and form.cleaned_data["substance"] == "alcohol"
+        assert TimelineEventForm(data=form_data(substance=""), client=fern).is_valid()
+        unknown = TimelineEventForm(data=form_data(substance="coffee"), client=fern)
+        assert "not one of the available choices" in str(unknown.errors["substance"])
+
+    def test_it_refuses_a_substance_without_a_change_in_use(self, fern: Client) -> None:
+        form = TimelineEventForm(data=form_data(use_change="", substance="opioids"), client=fern)
+        assert form.errors == {"substance": ["Choose the change in use first: the substance says which use changed."]}
+
+    def test_it_takes_the_day_of_birth_but_not_the_day_before(self, fern: Client) -> None:
+        assert TimelineEventForm(data=form_data(date="1985-05-17"), client=fern).is_valid()
+        form = TimelineEventForm(data=form_data(date="1985-05-16"), client=fern)
+        assert form.errors["date"] == ["The date is before the client was born."]
+        widget = TimelineEventForm(client=fern).fields["date"].widget
+        assert (widget.attrs["min"], widget.attrs["max"]) == ("1985-05-17", "2026-03-02")
+
     def test_the_action_refuses_people_from_another_client_too(
         self, episode: Episode, alice: User, north: Organization, north_site: Site
     ) -> None:
@@ -146,6 +172,42 @@ class TestThePages:
         assert "≈ 2019-06-15" in html
         read = AuditEvent.objects.get(event_type=EventType.EPISODE_VIEWED)
         assert (read.actor, read.extra["kind"]) == (alice, "timeline")
+
+    def test_it_records_the_onset_and_the_substance_and_shows_them(
+        self, episode: Episode, fern: Client, alice: User
+    ) -> None:
+        http = sign_in(alice)
+        onset = form_data(date="2018-09-01", event_type="onset", title="Low mood and drinking began", mood="2")
+        assert (
+            http.post(url(episode, "new/"), onset | {"use_change": "started", "substance": "alcohol"}).status_code
+            == 302
+        )
+        assert http.post(url(episode, "new/"), form_data(date="2021-02-01", title="Lost the job")).status_code == 302
+        first, second = TimelineEvent.objects.order_by("date")
+        assert (first.event_type, first.use_change, first.substance) == ("onset", "started", "alcohol")
+        assert (second.use_change, second.substance) == ("more", "")
+        audit = AuditEvent.objects.filter(object_type="ipt.timelineevent", object_id=str(first.pk)).get()
+        assert audit.extra["changes"]["substance"] == [None, "alcohol"]
+        html = http.get(url(episode)).content.decode()
+        assert "<strong>Problems began (onset)</strong>" in html
+        assert 'Started<br><span class="muted">Alcohol</span>' in html
+        assert 'More<br><span class="muted">Use in general</span>' in html
+        chart = html[html.index('<svg class="chart timeline-chart"') : html.index("</svg>")]
+        assert '<g class="timeline-event onset"' in chart and 'class="onset-marker"' in chart
+        assert (
+            "2018-09-01: Problems began (onset), Low mood and drinking began, mood 2 of 10, use started (alcohol)"
+            in chart
+        )
+        # The chart scrolls sideways in its own region on a narrow screen.
+        assert (
+            '<div class="table-wrap chart-scroll" role="region" aria-labelledby="chart-heading" tabindex="0">' in html
+        )
+
+    def test_it_refuses_a_date_before_birth_on_the_page(self, episode: Episode, alice: User) -> None:
+        response = sign_in(alice).post(url(episode, "new/"), form_data(date="1985-05-16"))
+        assert response.context["form"].errors == {"date": ["The date is before the client was born."]}
+        assert "The date is before the client was born." in response.content.decode()
+        assert not TimelineEvent.objects.exists()
 
     def test_it_edits_in_place_and_audits_old_and_new_values(
         self, episode: Episode, alice: User, sister: Person
@@ -289,6 +351,39 @@ class TestTheApi:
         event = add_event(episode, alice)
         null_title = call("PATCH", api_url(episode, f"/{event.pk}"), alice, {"title": None})
         assert null_title.status_code == 422
+
+    def test_it_takes_and_returns_the_onset_and_the_substance(self, episode: Episode, alice: User) -> None:
+        body = {"date": "2018-09-01", "event_type": "onset", "title": "Began", "use_change": "started"}
+        created = call("POST", api_url(episode), alice, body | {"substance": "opioids"})
+        assert created.status_code == 201, created.content
+        assert (created.json()["event_type"], created.json()["substance"]) == ("onset", "opioids")
+        event = TimelineEvent.objects.get()
+        assert event.substance == "opioids"
+        general = call("PATCH", api_url(episode, f"/{event.pk}"), alice, {"substance": ""})
+        assert general.status_code == 200 and general.json()["substance"] == ""
+        without_change = call(
+            "PATCH", api_url(episode, f"/{event.pk}"), alice, {"use_change": "", "substance": "alcohol"}
+        )
+        assert without_change.status_code == 422 and set(without_change.json()["errors"]) == {"substance"}
+        unknown = call("POST", api_url(episode), alice, body | {"substance": "coffee"})
+        assert unknown.status_code == 422 and set(unknown.json()["errors"]) == {"substance"}
+        event.refresh_from_db()
+        assert (event.use_change, event.substance) == ("started", "")
+        listed = call("GET", api_url(episode), alice).json()["items"]
+        assert [(item["event_type"], item["substance"]) for item in listed] == [("onset", "")]
+
+    def test_it_names_a_date_before_birth(self, episode: Episode, alice: User) -> None:
+        body = {"date": "1985-05-16", "event_type": "death", "title": "Grandmother died"}
+        response = call("POST", api_url(episode), alice, body)
+        assert (response.status_code, response.json()["errors"]) == (
+            422,
+            {"date": ["The date is before the client was born."]},
+        )
+        event = add_event(episode, alice)
+        patched = call("PATCH", api_url(episode, f"/{event.pk}"), alice, {"date": "1985-01-01"})
+        assert patched.json()["errors"] == {"date": ["The date is before the client was born."]}
+        event.refresh_from_db()
+        assert event.date == dt.date(2020, 1, 1)
 
     def test_it_answers_404_to_those_who_may_not(self, episode: Episode, alice: User, bob: User, carol: User) -> None:
         event = add_event(episode, alice, title="Fight")

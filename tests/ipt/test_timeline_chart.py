@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from iptcare.ipt.models import TimelineEvent
-from iptcare.ipt.timeline_chart import AXIS_Y, USE_STYLES, timeline_svg
+from iptcare.ipt.timeline_chart import AXIS_Y, LABEL_GAP, MIN_WIDTH, USE_STYLES, YEAR_UNITS, timeline_svg
 
 
 def event(day: dt.date, *, approximate: bool = False, **fields) -> TimelineEvent:
@@ -97,3 +98,78 @@ def test_it_says_so_when_there_are_no_events() -> None:
     svg = timeline_svg([], title="Timeline", chart_id="c")
     assert "No events yet" in svg and "No events on the timeline yet." in svg
     assert "timeline-event" not in svg
+
+
+def viewbox_width(svg: str) -> float:
+    return float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+
+
+def label_positions(svg: str) -> list[float]:
+    """The x of each event's vertical label, in date order."""
+    return [float(x) for x in re.findall(r'<text class="event-label" x="([\d.]+)"', svg)]
+
+
+def test_it_widens_with_the_number_of_events_and_keeps_the_labels_apart() -> None:
+    # Forty events in six weeks: on a fixed phone-wide drawing their labels would pile up at the edges.
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(40)]
+    few = timeline_svg([event(day) for day in days[:3]], title="t", chart_id="c")
+    many = timeline_svg([event(day, event_type="use_episode") for day in days], title="t", chart_id="c")
+    assert viewbox_width(few) == MIN_WIDTH
+    width = viewbox_width(many)
+    assert width >= 40 * LABEL_GAP > MIN_WIDTH
+    positions = label_positions(many)
+    assert len(positions) == 40
+    gaps = [after - before for before, after in itertools.pairwise(positions)]
+    assert min(gaps) >= LABEL_GAP - 0.1
+    assert all(0 < x < width for x in positions)
+
+
+def test_it_widens_with_the_years_it_spans() -> None:
+    short = timeline_svg([event(dt.date(2024, 1, 1)), event(dt.date(2024, 6, 1))], title="t", chart_id="c")
+    long = timeline_svg([event(dt.date(1994, 1, 1)), event(dt.date(2024, 6, 1))], title="t", chart_id="c")
+    assert viewbox_width(short) == MIN_WIDTH
+    assert viewbox_width(long) >= 30 * YEAR_UNITS
+    years = re.findall(r'<text class="axis-date" x="([\d.]+)"[^>]*>(\d{4})</text>', long)
+    assert len(years) >= 10
+    xs = sorted(float(x) for x, _year in years)
+    assert min(after - before for before, after in itertools.pairwise(xs)) > 30
+
+
+def test_it_fills_its_container_between_a_minimum_and_a_maximum_scale() -> None:
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(60)]
+    svg = timeline_svg([event(day) for day in days], title="t", chart_id="c")
+    width = viewbox_width(svg)
+    style = re.search(r'<svg [^>]*width="100%" style="min-width: (\d+)px; max-width: (\d+)px"', svg)
+    assert style is not None
+    assert int(style.group(1)) == round(width * 0.8) and int(style.group(2)) == round(width * 1.6)
+
+
+def test_it_marks_the_onset_with_a_flag_and_a_bold_label() -> None:
+    svg = timeline_svg(
+        [
+            event(dt.date(2018, 9, 1), event_type="onset", mood=2),
+            event(dt.date(2020, 1, 1), event_type="job", mood=5),
+        ],
+        title="t",
+        chart_id="c",
+    )
+    onset, job = event_groups(svg)
+    assert onset.startswith('<g class="timeline-event onset"') and 'class="onset-marker"' in onset
+    assert re.search(r'font-weight="700">Problems began \(onset\)</text>', onset)
+    assert "onset-marker" not in job and 'font-weight="700"' not in job
+    legend = re.search(r'<g class="timeline-legend".*</g>', svg).group(0)
+    assert 'class="onset-marker"' in legend and "Problems began (onset)" in legend
+
+
+def test_it_names_the_substance_of_a_change_in_use_in_the_tooltip() -> None:
+    svg = timeline_svg(
+        [
+            event(dt.date(2021, 3, 1), use_change="more", substance="opioids", title="Back on pills"),
+            event(dt.date(2021, 5, 1), use_change="less", title="Cut down"),
+        ],
+        title="t",
+        chart_id="c",
+    )
+    opioids, general = event_groups(svg)
+    assert "<title>2021-03-01: Other, Back on pills, use more (opioids)</title>" in opioids
+    assert "<title>2021-05-01: Other, Cut down, use less</title>" in general

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from iptcare.accounts.models import Membership, Organization, Site, SupervisionLink, User
-from iptcare.audit.events import diff_fields, record_event
+from iptcare.accounts.models import Membership, Organization, Role, Site, SupervisionLink, User
+from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType as AuditEventType
 from iptcare.clients.actions import do_add_care_team_member, do_add_person, do_create_client
 from iptcare.clients.models import (
@@ -32,6 +32,7 @@ from iptcare.clients.models import (
 )
 from iptcare.demo import data
 from iptcare.ipt.actions import do_change_episode_status, do_open_episode
+from iptcare.ipt.actions_assessment import do_save_assessment, do_save_substance_history
 from iptcare.ipt.actions_formulation import (
     do_add_goal,
     do_add_problem_area,
@@ -44,7 +45,6 @@ from iptcare.ipt.actions_formulation import (
 from iptcare.ipt.actions_inventory import ENTRY_FIELDS, do_record_inventory_entry
 from iptcare.ipt.actions_timeline import do_add_timeline_event, do_add_trigger
 from iptcare.ipt.models import (
-    Assessment,
     DisputeStage,
     Episode,
     EpisodeStatus,
@@ -53,7 +53,6 @@ from iptcare.ipt.models import (
     InventoryEntry,
     ModalityKind,
     ProblemArea,
-    SubstanceHistory,
     TimelineEvent,
     Trigger,
 )
@@ -357,8 +356,10 @@ class _DemoEpisode:
         self.rng, self.client, self.staff, self.today = rng, client, staff, today
         team = {member.team_role: member.user for member in client.care_team.all()}
         self.therapist = team[TeamRole.PRIMARY_THERAPIST]
-        self.physician = team.get(TeamRole.PHYSICIAN)
         self.in_treatment = index % 2 == 0
+        # An episode reaches the middle phase only after a physician's medication assessment; the program's
+        # physician does it when none is on the client's team.
+        self.physician = team.get(TeamRole.PHYSICIAN) or (staff.get(Role.PHYSICIAN) if self.in_treatment else None)
         # The second and sixth episodes in assessment are past their initial phase with tasks still open.
         self.overdue = not self.in_treatment and (index // 2) % 4 == 1
         self.format = Format.BRIEF if index % 5 == 2 else Format.INDIVIDUAL
@@ -395,6 +396,9 @@ class _DemoEpisode:
             return bool(kinds["sponsor"]) or len(self.people) < MAX_PEOPLE
         if story == "separation":
             return not kinds["partner"]
+        if story == "grief":
+            # The formulation records who died among the client's people, which keeps to the demo's six.
+            return not self.in_treatment or len(self.people) < MAX_PEOPLE
         if story == "deficits":
             few = len(self.people) <= MIN_PEOPLE and not kinds["partner"] and not kinds["child"]
             return few and stories[f"deficits-{self.in_treatment}"] < MAX_DEFICITS_PER_PHASE
@@ -505,47 +509,46 @@ class _DemoEpisode:
             names.add(name.casefold())
 
     def _assessment(self) -> None:
-        """The history. No action exists for it: saved as the assessment page saves it, with its audit event."""
+        """The history, the diagnosis given at the first session, the physician's medication assessment in the
+        first week, and each primary substance's history — through the actions the assessment page uses."""
         facts = self.client
         child = self._first("child")
-        values = {
+        values: dict[str, Any] = {
             "mental_health_history": " ".join(
                 data.MENTAL_HEALTH[c] for c in facts.co_occurring_conditions if c in data.MENTAL_HEALTH
             ),
             "medical_conditions": self.rng.choice(data.MEDICAL),
-            "medications": "",
             "housing": self.rng.choice(data.HOUSING),
             "work": "Out of work since losing a warehouse job." if self.story == "job" else self.rng.choice(data.WORK),
             "legal": self.rng.choice(data.LEGAL),
             "children": f"One child ({child.name}); sees them regularly." if child else "No children.",
             "strengths": self.rng.choice(data.STRENGTHS),
+            "diagnosis_explained_on": self.start,
         }
-        assessment = Assessment.objects.create(episode=self.episode, updated_by=self.therapist, **values)
-        self._audit(assessment, diff_fields({}, values), self.therapist, kind="assessment")
+        do_save_assessment(self.episode, values, acting_user=self.therapist, may_record_medications=False)
         if self.physician is not None:
-            # Medications are the physician's to record.
             keys = [*facts.primary_substances, *facts.co_occurring_conditions]
             medications = " ".join(data.MEDICATIONS[k] for k in keys if k in data.MEDICATIONS) or "None prescribed."
-            assessment.medications, assessment.updated_by = medications, self.physician
-            assessment.updated_at = timezone.now()
-            assessment.save(update_fields=["medications", "updated_by", "updated_at"])
-            self._audit(assessment, {"medications": ["", medications]}, self.physician, kind="assessment")
+            assessed_on = min(self.start + dt.timedelta(days=self.rng.randint(1, 6)), self.today)
+            do_save_assessment(
+                self.episode,
+                {"medications": medications, "medication_assessed_on": assessed_on},
+                acting_user=self.physician,
+                may_record_medications=True,
+            )
         age = (self.today - facts.date_of_birth).days // 365
         for substance in facts.primary_substances:
             (low, high), pattern, route, most_overdoses = data.SUBSTANCE_HISTORY[substance]
-            history = SubstanceHistory(
-                episode=self.episode,
-                substance=substance,
-                age_at_first_use=min(self.rng.randint(low, high), age - 2),
-                pattern=pattern,
-                last_use=self.start - dt.timedelta(days=self.rng.randint(2, 30)),
-                route=route,
-                prior_treatment=self.rng.choice(data.PRIOR_TREATMENT),
-                overdoses=self.rng.randint(0, most_overdoses),
-            )
-            history.full_clean(exclude=["episode"])
-            history.save()
-            self._audit(history, None, self.therapist, kind="substance_history", substance=substance, replaced=False)
+            history = {
+                "substance": substance,
+                "age_at_first_use": min(self.rng.randint(low, high), age - 2),
+                "pattern": pattern,
+                "last_use": self.start - dt.timedelta(days=self.rng.randint(2, 30)),
+                "route": route,
+                "prior_treatment": self.rng.choice(data.PRIOR_TREATMENT),
+                "overdoses": self.rng.randint(0, most_overdoses),
+            }
+            do_save_substance_history(self.episode, history, acting_user=self.therapist)
 
     def _audit(self, obj: Any, changes: dict[str, list[Any]] | None, actor: User, **extra: Any) -> None:
         record_event(
@@ -729,6 +732,10 @@ class _DemoEpisode:
                 area_data |= {"dispute_stage": self.stage, "dispute_with": self.dispute_with}
             if story == "deficits":
                 area_data["why_not_other_areas"] = data.WHY_NOT_OTHER_AREAS
+            if story == "grief":
+                area_data |= self._deceased(events)
+            if story in data.TRANSITION_ROLES:
+                area_data["old_role"], area_data["new_role"] = data.TRANSITION_ROLES[story]
             area = do_add_problem_area(episode, area_data, acting_user=therapist)
             self._goals(area, story)
             areas.append(area)
@@ -759,6 +766,22 @@ class _DemoEpisode:
             acting_user=therapist,
             note="Formulation accepted and contract signed: the middle phase begins.",
         )
+
+    def _deceased(self, events: dict[str, list[TimelineEvent]]) -> dict[str, Any]:
+        """Who died and when, for the grief area: the relative of the story's death, recorded among the client's
+        people only now (after the inventory, which holds the living), as the grief area names a recorded person."""
+        died = next(event.date for event in events["story"] if event.event_type == "death")
+        relative = str(self.words["deceased"]).removeprefix("their ").capitalize()
+        person = do_add_person(
+            self.client,
+            {
+                "name": f"{relative} (died {died.year})",
+                "relationship_type": "other_family",
+                "notes": f"Died on {died.isoformat()}; the loss the grief work is about.",
+            },
+            acting_user=self.therapist,
+        )
+        return {"deceased": person, "death_date": died}
 
     @staticmethod
     def _story_events(story: str, events: dict[str, list[TimelineEvent]]) -> list[TimelineEvent]:
