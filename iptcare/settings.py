@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "iptcare.ipt",
     "iptcare.therapy",
     "iptcare.plans",
+    "iptcare.groups",
     "iptcare.demo",
 ]
 

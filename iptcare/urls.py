@@ -99,6 +99,8 @@ urlpatterns = [
     path("clients/<int:client_id>/episodes/", include("iptcare.ipt.urls")),
     # The therapist's own sessions.
     path("sessions/", include("iptcare.therapy.urls_staff")),
+    # Group IPT.
+    path("groups/", include("iptcare.groups.urls")),
     # The organization admin's pages.
     path("manage/staff/", staff_views.staff_list, name="staff_list"),
     path("manage/staff/invite/", staff_views.staff_invite, name="staff_invite"),

@@ -16,12 +16,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     pending = getattr(request, "second_factor_pending", True)
     if user is not None and user.is_authenticated and user.organization_id and not pending:
         items.append((_("Caseload"), reverse("caseload")))
+        if user.has_role(Role.THERAPIST, Role.COUNSELLOR, Role.SUPERVISOR):
+            items.append((_("My sessions"), reverse("sessions_day")))
         if user.has_role(Role.ADMIN):
             items += [
                 (_("Staff"), reverse("staff_list")),
                 (_("Sites"), reverse("site_list")),
                 (_("Audit trail"), reverse("audit_list")),
                 (_("Measures"), reverse("measure_settings")),
+                (_("Session notes"), reverse("note_settings")),
             ]
         items.append((_("My account"), reverse("account_settings")))
     return {"nav_items": items, "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES}

@@ -49,6 +49,7 @@ class EventType(models.IntegerChoices):
     NOTE_CHANGED = 263, _("Session note draft saved")
     NOTE_SIGNED = 264, _("Session note signed")
     NOTE_AMENDED = 265, _("Session note amended")
+    NOTE_SETTINGS_CHANGED = 266, _("Session note settings changed")
     PLAN_VIEWED = 270, _("Relapse-prevention plan viewed")
     PLAN_CHANGED = 271, _("Relapse-prevention plan changed")
     CLOSURE_CHANGED = 272, _("Closure recorded")

@@ -477,6 +477,10 @@ def do_delete_problem_area(area: ProblemArea, *, acting_user: User) -> None:
     episode = _lock(area.formulation.episode)
     area = ProblemArea.objects.select_related("formulation").get(pk=area.pk)
     _refuse_when_signed(episode, area_locked_message())
+    from iptcare.therapy.models import SessionNote  # the therapy app builds on this one
+
+    if SessionNote.objects.filter(problem_area=area).exists():
+        raise ValidationError(_("Session notes name this problem area as their focus, so it stays."))
     links = {name: list(getattr(area, name).all()) for name in PROBLEM_AREA_LINKS}
     goals = list(area.goals.values_list("description", flat=True))
     values = _without_blanks(_area_values(area, links))

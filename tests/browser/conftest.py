@@ -13,6 +13,7 @@ from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from iptcare.lib import append_only
+from iptcare.therapy import triggers as therapy_triggers
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make here are still
 # ordinary synchronous calls, so Django's async-safety guard is relaxed for the browser tests only.
@@ -49,7 +50,9 @@ def protected_tables_flushable(transactional_db: Any) -> Iterator[None]:
     tables = append_only.existing_tables(connection)
     for table in tables:
         append_only.protect(connection, table)
+    therapy_triggers.protect(connection)
     yield
+    therapy_triggers.unprotect(connection)
     for table in tables:
         append_only.unprotect(connection, table)
 

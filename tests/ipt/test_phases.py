@@ -6,20 +6,20 @@ import pytest
 
 from iptcare.ipt.phases import Phase, phase_of_session, termination_status
 
-I, M, T = Phase.INITIAL, Phase.MIDDLE, Phase.TERMINATION
+INI, M, T = Phase.INITIAL, Phase.MIDDLE, Phase.TERMINATION
 
 
 @pytest.mark.parametrize(
     ("format_", "contracted", "expected"),
     [
         # Individual, 12 sessions: 1–3 initial, 10–12 termination.
-        ("individual", 12, [I, I, I, M, M, M, M, M, M, T, T, T]),
+        ("individual", 12, [INI, INI, INI, M, M, M, M, M, M, T, T, T]),
         # Individual, 16 sessions: the initial phase stays at 3; the termination phase is the last 3.
-        ("individual", 16, [I, I, I] + [M] * 10 + [T, T, T]),
+        ("individual", 16, [INI, INI, INI] + [M] * 10 + [T, T, T]),
         # Brief, 8 sessions: 1–2 initial, 7–8 termination.
-        ("brief", 8, [I, I, M, M, M, M, T, T]),
+        ("brief", 8, [INI, INI, M, M, M, M, T, T]),
         # WHO group IPT: 1 initial, 2–7 middle, 8 termination.
-        ("group", 8, [I, M, M, M, M, M, M, T]),
+        ("group", 8, [INI, M, M, M, M, M, M, T]),
     ],
 )
 def test_each_format_has_its_phase_map(format_: str, contracted: int, expected: list[str]) -> None:

@@ -1,0 +1,5 @@
+"""/api/v1/groups/."""
+
+from ninja import Router
+
+router = Router(tags=["groups"])

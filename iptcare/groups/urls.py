@@ -1,0 +1,3 @@
+"""Group IPT pages, under /groups/."""
+
+urlpatterns: list = []

@@ -1,0 +1,81 @@
+"""A session note in a real browser: the therapist records the session as attended, writes the note (autosaved, then
+saved with the button), signs it, and finds it locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from iptcare.accounts.models import User
+from iptcare.clients.models import Client
+from iptcare.ipt.actions import do_open_episode
+from iptcare.therapy import triggers
+from iptcare.therapy.models import SessionNote, TherapySession
+from tests.browser.conftest import screenshot
+from tests.browser.test_journeys import sign_in_as
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def therapy_tables_flushable(transactional_db: Any) -> Iterator[None]:
+    """A signed note refuses DELETE; the live-server flush after the test needs the triggers lifted (as
+    tests/browser/conftest.py does for the append-only tables)."""
+    triggers.protect(connection)
+    yield
+    triggers.unprotect(connection)
+
+
+def test_a_therapist_writes_saves_signs_and_finds_the_note_locked(
+    page: Page, therapy_tables_flushable: None, alice: User, fern: Client
+) -> None:
+    episode = do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
+    TherapySession.objects.create(
+        episode=episode,
+        therapist=alice,
+        scheduled_start=timezone.now() - dt.timedelta(minutes=30),
+        minutes=50,
+        created_by=alice,
+    )
+    page.clock.install()
+    sign_in_as(page, alice.email)
+    page.goto(f"/clients/{fern.pk}/episodes/{episode.pk}/sessions/")
+
+    page.get_by_role("button", name=re.compile(r"^Attended")).click()
+    expect(page.get_by_text("Recorded as attended.")).to_be_visible()
+    page.get_by_role("link", name="Write the note").click()
+    expect(page.get_by_role("heading", name="Session 1 of 12")).to_be_visible()
+
+    # Autosave: a change is saved within half a minute, without leaving the page.
+    page.get_by_label("Since we last met").fill("Row with her sister on Friday; drank that evening.")
+    page.clock.run_for(26_000)
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved")
+    assert SessionNote.objects.get().interval_history.startswith("Row with her sister")
+
+    # The button saves the rest.
+    page.get_by_label("Mood since the last session (0–10)").fill("4")
+    page.get_by_role("group", name="Techniques used").get_by_label("Communication analysis").check()
+    page.get_by_label("No risk indicators").check()
+    page.get_by_label("Plan for the next session").fill("Role play asking her sister for help.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile(r"^Draft saved \d\d:\d\d$")).first).to_be_visible()
+    screenshot(page, "session-note-draft")
+
+    page.get_by_role("link", name="Sign the note").click()
+    page.get_by_label("Type your full name to sign").fill("Alice Ashby")
+    page.get_by_role("button", name="Sign and lock").click()
+
+    expect(page.get_by_text("The note is signed and locked.").first).to_be_visible()
+    expect(page.get_by_text("Signed and locked", exact=True)).to_be_visible()
+    expect(page.get_by_label("Since we last met")).to_have_count(0)
+    expect(page.get_by_role("link", name="Add an amendment")).to_be_visible()
+    screenshot(page, "session-note-signed")
+    note = SessionNote.objects.get()
+    assert note.is_signed and note.mood == 4 and note.techniques == ["communication_analysis"]
