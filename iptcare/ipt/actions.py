@@ -132,6 +132,28 @@ def do_update_episode(episode: Episode, data: dict[str, Any], *, acting_user: Us
 
 
 @transaction.atomic
+def do_record_termination_raised(episode: Episode, raised_on: dt.date, *, acting_user: User) -> Episode:
+    """Records the day the end of treatment was raised with the client (IPT-DOMAIN §1: by session N−2)."""
+    if not episode.is_open:
+        raise ValidationError(_("A closed episode is not changed."))
+    if raised_on > timezone.localdate():
+        raise ValidationError({"termination_raised_on": _("This date is in the future.")})
+    if raised_on < episode.start_date:
+        raise ValidationError({"termination_raised_on": _("This is before the episode began.")})
+    before = episode.termination_raised_on
+    episode.termination_raised_on = raised_on
+    episode.save(update_fields=["termination_raised_on"])
+    record_event(
+        EventType.EPISODE_CHANGED,
+        actor=acting_user,
+        client=episode.client,
+        obj=episode,
+        changes=diff_fields({"termination_raised_on": before}, {"termination_raised_on": raised_on}),
+    )
+    return episode
+
+
+@transaction.atomic
 def do_change_episode_status(episode: Episode, status: str, *, acting_user: User, note: str = "") -> Episode:
     if not episode.is_open:
         raise ValidationError(_("A closed episode does not change status; open a new one."))

@@ -17,7 +17,12 @@ from iptcare.clients.access import PRIMARY_THERAPIST_ROLES, access_client_by_id
 from iptcare.clients.models import Client
 from iptcare.clients.schemas import PatchInput, StrictInput
 from iptcare.ipt.access import access_episode_by_id
-from iptcare.ipt.actions import do_change_episode_status, do_open_episode, do_update_episode
+from iptcare.ipt.actions import (
+    do_change_episode_status,
+    do_open_episode,
+    do_record_termination_raised,
+    do_update_episode,
+)
 from iptcare.ipt.guidance import guidance_for
 from iptcare.ipt.models import Episode, EpisodeStatus, Format
 from iptcare.lib.api_errors import FormInvalid
@@ -61,12 +66,31 @@ class EpisodeOut(Schema):
     status: str
 
 
+class TerminationOut(Schema):
+    prompt_from_session: int
+    due_by_session: int
+    raised_on: dt.date | None
+    prompt: bool = Field(description="From session N−4 until termination is raised.")
+    late: bool = Field(description="Session N−2 was held and termination was not raised.")
+
+
 class EpisodeDetailOut(EpisodeOut):
     phase: str
     estimated_session: int
+    sessions_held: int | None = Field(description="None while no session is recorded (then the estimate applies).")
+    sessions_left: int
+    next_session: int
+    next_session_phase: str
     initial_phase_last_session: int
     initial_phase_overdue: bool
     tasks: list[TaskOut]
+    termination: TerminationOut | None
+    measures_due: list[str]
+    suggested_status: str
+
+
+class TerminationIn(StrictInput):
+    raised_on: dt.date
 
 
 def _detail(episode: Episode) -> dict[str, Any]:
@@ -78,6 +102,25 @@ def _detail(episode: Episode) -> dict[str, Any]:
         "initial_phase_last_session": guidance.initial_phase_last_session,
         "initial_phase_overdue": guidance.overdue,
         "tasks": [{"key": t.key, "label": t.label, "done": t.done} for t in guidance.tasks],
+        "sessions_held": guidance.held,
+        "sessions_left": guidance.sessions_left,
+        "next_session": guidance.next_session,
+        "next_session_phase": guidance.next_session_phase,
+        "termination": _termination(episode, guidance.termination),
+        "measures_due": [due.instrument_code for due in guidance.measures_due],
+        "suggested_status": guidance.suggested_status,
+    }
+
+
+def _termination(episode: Episode, status: Any) -> dict[str, Any] | None:
+    if status is None or not status.applies:
+        return None
+    return {
+        "prompt_from_session": status.prompt_from,
+        "due_by_session": status.deadline,
+        "raised_on": episode.termination_raised_on,
+        "prompt": status.due,
+        "late": status.late,
     }
 
 
@@ -144,9 +187,25 @@ def update_episode(request: HttpRequest, client_id: int, episode_id: int, payloa
     return _detail(episode)
 
 
+@router.post(
+    "clients/{client_id}/episodes/{episode_id}/termination",
+    response=EpisodeDetailOut,
+    summary="Record the day the end of treatment was raised with the client",
+)
+def record_termination(request: HttpRequest, client_id: int, episode_id: int, payload: TerminationIn) -> dict:
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    try:
+        do_record_termination_raised(episode, payload.raised_on, acting_user=request.user)
+    except ValidationError as error:
+        raise FormInvalid.from_validation_error(error) from None
+    return _detail(episode)
+
+
 @router.post("clients/{client_id}/episodes/{episode_id}/status", response=EpisodeDetailOut, summary="Change the status")
 def change_status(request: HttpRequest, client_id: int, episode_id: int, payload: StatusIn) -> dict[str, Any]:
     episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    if payload.status == EpisodeStatus.COMPLETED:
+        raise FormInvalid({"status": ["An episode is completed by recording its closure (/api/v1/plans/…/closure)."]})
     if payload.status not in ("planned", "assessment", "treatment", "closure") and not payload.note.strip():
         raise FormInvalid({"note": ["Say why the episode ends here."]})
     try:

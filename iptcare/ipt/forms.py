@@ -37,8 +37,12 @@ class EpisodeOpenForm(forms.Form):
             self.fields["primary_therapist"].initial = acting_user.pk
 
 
+# Completing an episode goes through its closure (progress review, plan, decision: iptcare.plans).
+STATUSES_SET_BY_HAND = [(value, label) for value, label in EpisodeStatus.choices if value != EpisodeStatus.COMPLETED]
+
+
 class EpisodeStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Move the episode to"), choices=EpisodeStatus.choices)
+    status = forms.ChoiceField(label=_("Move the episode to"), choices=STATUSES_SET_BY_HAND)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:
@@ -75,6 +79,10 @@ def _not_in_future(value: dt.date | None) -> dt.date | None:
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("This date is in the future."))
     return value
+
+
+class TerminationRaisedForm(forms.Form):
+    termination_raised_on = forms.DateField(label=_("Raised with the client on"), widget=DateInput())
 
 
 class AssessmentForm(forms.ModelForm):

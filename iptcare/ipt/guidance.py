@@ -8,14 +8,17 @@ problem areas, a formulation the client accepted, goals, and a signed contract.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.ipt.models import Assessment, Contract, Episode, EpisodeStatus, Format, Formulation, InventoryEntry
+from iptcare.ipt.phases import PHASE_LABELS, Phase, TerminationStatus, phase_of_session, termination_status
 from iptcare.measures.models import Administration
+from iptcare.measures.schedules import Due, due_by_client
 
 # Screening in the initial phase: depression severity (PHQ-9) and alcohol or drug use (IPT-DOMAIN §1, §5).
 SCREENING_MOOD = ("PHQ-9",)
@@ -37,7 +40,7 @@ class Task:
 @dataclass(frozen=True)
 class Guidance:
     phase: str
-    # Estimated from the start date and the contract's frequency until sessions are recorded (issue 5).
+    # Estimated from the start date and the contract's frequency while no session is recorded.
     estimated_session: int
     initial_phase_last_session: int
     sessions_left: int
@@ -45,10 +48,22 @@ class Guidance:
     overdue: bool
 
     ready_for_middle_phase: bool = False
+    # From the recorded sessions (iptcare.therapy): how many were held, and the number and phase of the next one.
+    held: int | None = None
+    next_session: int = 1
+    next_session_phase: str = ""
+    termination: TerminationStatus | None = None
+    measures_due: list[Due] = field(default_factory=list)
+    # The status the session count and the work done point to, when it differs from the episode's.
+    suggested_status: str = ""
 
     @property
     def open_tasks(self) -> list[Task]:
         return [t for t in self.tasks if not t.done]
+
+    @property
+    def sessions_recorded(self) -> bool:
+        return self.held is not None
 
 
 def estimated_session_number(episode: Episode, today: dt.date | None = None) -> int:
@@ -136,17 +151,78 @@ def initial_phase_tasks(episode: Episode) -> list[Task]:
 
 
 def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
-    session = estimated_session_number(episode, today)
+    """The phase engine: the phase from the format and the session number (IPT-DOMAIN §1), the tasks still due,
+    the termination prompt from N−4 and its deadline at N−2, and the questionnaires due."""
+    today = today or timezone.localdate()
+    held = held_sessions(episode)
+    estimated = estimated_session_number(episode, today)
+    # The last session that took place: counted when sessions are recorded, else estimated from the calendar.
+    current = held if held is not None else estimated
     last_initial = episode.initial_phase_last_session
     tasks = initial_phase_tasks(episode)
     in_initial_phase = episode.status in (EpisodeStatus.PLANNED, EpisodeStatus.ASSESSMENT)
-    overdue = in_initial_phase and session > last_initial and any(not t.done for t in tasks)
+    past_initial = current >= last_initial if held is not None else current > last_initial
+    all_done = all(t.done for t in tasks)
+    next_number = current + 1 if held is not None else max(current, 1)
+    next_phase = phase_of_session(episode.format, next_number, episode.planned_sessions)
+    termination = termination_status(
+        episode.format, current, episode.planned_sessions, episode.termination_raised_on is not None
+    )
     return Guidance(
         phase=episode.get_status_display(),
-        estimated_session=session,
+        estimated_session=estimated,
         initial_phase_last_session=last_initial,
-        sessions_left=max(episode.planned_sessions - session + 1, 0),
+        sessions_left=max(episode.planned_sessions - current, 0)
+        if held is not None
+        else max(episode.planned_sessions - estimated + 1, 0),
         tasks=tasks,
-        overdue=overdue,
-        ready_for_middle_phase=in_initial_phase and all(t.done for t in tasks),
+        overdue=in_initial_phase and past_initial and not all_done,
+        ready_for_middle_phase=in_initial_phase and all_done,
+        held=held,
+        next_session=next_number,
+        next_session_phase=str(PHASE_LABELS[next_phase]),
+        termination=termination if episode.is_open else None,
+        measures_due=_measures_due(episode, today),
+        suggested_status=_suggested_status(episode, next_phase, all_done),
     )
+
+
+def held_sessions(episode: Episode) -> int | None:
+    """Sessions held so far, or None while the episode has no session recorded (then the calendar estimates)."""
+    from iptcare.therapy.models import SessionKind, SessionStatus, TherapySession  # the therapy app builds on ipt
+
+    counts = TherapySession.objects.filter(episode=episode, kind=SessionKind.SESSION).aggregate(
+        recorded=Count("pk"), held=Count("pk", filter=Q(status=SessionStatus.ATTENDED))
+    )
+    return counts["held"] if counts["recorded"] else None
+
+
+def next_session_of(episode: Episode) -> Any:
+    """The next scheduled IPT session, with its number, or None."""
+    from iptcare.therapy.models import SessionKind, SessionStatus, TherapySession
+
+    return (
+        TherapySession.objects.filter(
+            episode=episode,
+            kind=SessionKind.SESSION,
+            status=SessionStatus.SCHEDULED,
+            scheduled_start__gte=timezone.now() - dt.timedelta(hours=2),
+        )
+        .with_numbers()
+        .first()
+    )
+
+
+def _measures_due(episode: Episode, today: dt.date) -> list[Due]:
+    if not episode.is_open:
+        return []
+    return [d for d in due_by_client([episode.client], today).get(episode.client_id, []) if d.state != "upcoming"]
+
+
+def _suggested_status(episode: Episode, next_phase: str, initial_done: bool) -> str:
+    """Where the episode's status should go next, going by the session count and the initial-phase work."""
+    if episode.status == EpisodeStatus.ASSESSMENT and initial_done and next_phase != Phase.INITIAL:
+        return EpisodeStatus.TREATMENT
+    if episode.status == EpisodeStatus.TREATMENT and next_phase in (Phase.TERMINATION, Phase.BEYOND):
+        return EpisodeStatus.CLOSURE
+    return ""

@@ -57,6 +57,8 @@ class Episode(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=EpisodeStatus.choices, default=EpisodeStatus.ASSESSMENT
     )
+    # The end of treatment raised with the client: prompted from session N−4, due by N−2 (IPT-DOMAIN §1).
+    termination_raised_on = models.DateField(_("termination raised with the client on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

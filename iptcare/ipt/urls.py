@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:episode_id>/", views.episode_detail, name="episode_detail"),
     path("<int:episode_id>/edit/", views.episode_edit, name="episode_edit"),
     path("<int:episode_id>/status/", views.episode_status, name="episode_status"),
+    path("<int:episode_id>/termination/", views.episode_termination, name="episode_termination"),
     path("<int:episode_id>/assessment/", views.assessment_edit, name="assessment_edit"),
     path("<int:episode_id>/assessment/substances/", views.substance_history_edit, name="substance_history_edit"),
     path("<int:episode_id>/inventory/", include("iptcare.ipt.urls_inventory")),

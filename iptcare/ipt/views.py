@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,12 @@ from iptcare.audit.models import EventType
 from iptcare.clients.access import PRIMARY_THERAPIST_ROLES, access_client_by_id
 from iptcare.clients.models import Client
 from iptcare.ipt.access import access_episode_by_id
-from iptcare.ipt.actions import do_change_episode_status, do_open_episode, do_update_episode
+from iptcare.ipt.actions import (
+    do_change_episode_status,
+    do_open_episode,
+    do_record_termination_raised,
+    do_update_episode,
+)
 from iptcare.ipt.actions_assessment import do_save_assessment, do_save_substance_history
 from iptcare.ipt.forms import (
     AssessmentForm,
@@ -24,8 +30,9 @@ from iptcare.ipt.forms import (
     EpisodeOpenForm,
     EpisodeStatusForm,
     SubstanceHistoryForm,
+    TerminationRaisedForm,
 )
-from iptcare.ipt.guidance import guidance_for
+from iptcare.ipt.guidance import guidance_for, next_session_of
 from iptcare.ipt.models import Assessment, Episode
 
 
@@ -82,6 +89,8 @@ def episode_detail(request: HttpRequest, client_id: int, episode_id: int) -> Htt
         "status_changes": episode.status_changes.select_related("changed_by")[:10],
         "renegotiations": episode.renegotiations.select_related("recorded_by"),
         "measures": episode.administrations.order_by("-administered_at")[:10],
+        "next_session": next_session_of(episode),
+        "termination_form": TerminationRaisedForm(initial={"termination_raised_on": timezone.localdate()}),
         "can_write": _can_write(request, client),
     }
     return render(request, "ipt/episode_detail.html", context)
@@ -124,6 +133,24 @@ def episode_edit(request: HttpRequest, client_id: int, episode_id: int) -> HttpR
             messages.success(request, _("The episode is saved."))
             return redirect("episode_detail", client_id=episode.client_id, episode_id=episode.pk)
     return render(request, "ipt/episode_edit.html", {"client": episode.client, "episode": episode, "form": form})
+
+
+@require_staff
+@require_POST
+def episode_termination(request: HttpRequest, client_id: int, episode_id: int) -> HttpResponse:
+    """Record the day the end of treatment was raised with the client."""
+    episode = access_episode_by_id(request.user, client_id, episode_id, write=True)
+    form = TerminationRaisedForm(request.POST)
+    if form.is_valid():
+        try:
+            do_record_termination_raised(episode, form.cleaned_data["termination_raised_on"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Recorded: the end of treatment was raised with the client."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("episode_detail", client_id=episode.client_id, episode_id=episode.pk)
 
 
 @require_staff

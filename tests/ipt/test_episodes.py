@@ -195,12 +195,25 @@ class TestPages:
     def test_it_asks_why_an_episode_ends(self, fern: Client, alice: User) -> None:
         episode = open_episode(fern, alice)
         http = sign_in(alice)
-        http.post(f"/clients/{fern.pk}/episodes/{episode.pk}/status/", {"status": "completed"})
+        http.post(f"/clients/{fern.pk}/episodes/{episode.pk}/status/", {"status": "dropped_out"})
         assert Episode.objects.get().status == "assessment"
         http.post(
+            f"/clients/{fern.pk}/episodes/{episode.pk}/status/", {"status": "dropped_out", "note": "Stopped coming."}
+        )
+        assert Episode.objects.get().status == "dropped_out"
+
+    def test_completing_goes_through_the_closure_not_the_status_form(self, fern: Client, alice: User) -> None:
+        episode = open_episode(fern, alice)
+        sign_in(alice).post(
             f"/clients/{fern.pk}/episodes/{episode.pk}/status/", {"status": "completed", "note": "All sessions held."}
         )
-        assert Episode.objects.get().status == "completed"
+        response = HttpClient(**bearer(alice)).post(
+            f"/api/v1/ipt/clients/{fern.pk}/episodes/{episode.pk}/status",
+            json.dumps({"status": "completed", "note": "All sessions held."}),
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert Episode.objects.get().status == "assessment"
 
     def test_it_keeps_medications_to_the_physician(self, fern: Client, alice: User, pia: User) -> None:
         episode = open_episode(fern, alice)
