@@ -9,6 +9,7 @@ from iptcare.accounts import views as account_views
 from iptcare.api import api, api_not_found
 from iptcare.audit import views as audit_views
 from iptcare.clients import views as client_views
+from iptcare.ipt import views_history as history_views
 from iptcare.measures import views as measure_views
 from iptcare.substance_use import views as use_views
 
@@ -95,6 +96,7 @@ urlpatterns = [
     path("clients/<int:client_id>/use/calendar/", use_views.use_calendar_edit, name="use_calendar"),
     path("clients/<int:client_id>/use/check-ins/", use_views.check_in_list, name="check_in_list"),
     path("clients/<int:client_id>/use/check-ins/record/", use_views.check_in_edit, name="check_in_edit"),
+    path("clients/<int:client_id>/history/", history_views.client_history, name="client_history"),
     # IPT episodes.
     path("clients/<int:client_id>/episodes/", include("iptcare.ipt.urls")),
     # The therapist's own sessions.

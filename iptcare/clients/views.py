@@ -87,8 +87,17 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "can_write": _can_write(request, client),
         "open_alerts": list(client.alerts.open().order_by("-raised_at")),
         "due": due_by_client([client]).get(client.pk, []),
+        "timeline": latest_care(client),
     }
     return render(request, "clients/detail.html", context)
+
+
+def latest_care(client: Client, count: int = 12) -> list:
+    """The newest entries of the client timeline (the whole of it is on the history page)."""
+    from iptcare.ipt.care_timeline import care_timeline, window_ending  # the episode apps build on clients
+
+    until, since = window_ending(None)
+    return care_timeline(client, until=until, since=since)[:count]
 
 
 def _can_write(request: HttpRequest, client: Client) -> bool:

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from iptcare.accounts.access import require_staff
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
+from iptcare.ipt.guidance import guidance_for
+from iptcare.ipt.phases import PHASE_LABELS, phase_of_session
 from iptcare.therapy.access import access_session_by_id, may_cosign, may_write_note, note_of
 from iptcare.therapy.actions_notes import (
     do_add_incident,
@@ -106,11 +108,18 @@ def _note_context(
         form = NoteForm(instance=copy.copy(note), episode=episode, initial=prefill.initial() if note is None else None)
     incidents = list(note.incidents.select_related("person")) if note is not None else []
     client_writable = can_write(request, episode.client)
+    number = number_of(session)
     return {
+        "guidance": guidance_for(episode),
+        "session_phase": PHASE_LABELS[phase_of_session(episode.format, number, episode.planned_sessions)]
+        if number
+        else "",
+        "may_record_termination": client_writable and episode.is_open,
+        "termination_date": timezone.localtime(session.scheduled_start).date(),
         "client": episode.client,
         "episode": episode,
         "session": session,
-        "number": number_of(session),
+        "number": number,
         "note": note,
         "form": form,
         "writable": writable,

@@ -146,3 +146,15 @@ def test_the_episode_page_takes_the_same_queries_with_2_or_10_sessions(episode: 
     few = count()
     hold(episode, 8, weeks_ago=10)
     assert count() == few
+
+
+def test_the_session_note_shows_the_sessions_phase_and_the_termination_prompt(episode: Episode, alice: User) -> None:
+    do_change_episode_status(episode, "treatment", acting_user=alice, note="Tested elsewhere.")
+    hold(episode, 9)
+    tenth = TherapySession.objects.filter(episode=episode).order_by("-scheduled_start").first()
+    url = f"/clients/{episode.client_id}/episodes/{episode.pk}/sessions/{tenth.pk}/note/"
+    html = sign_in(alice).get(url).content.decode()
+    # The ninth held session of twelve is in the middle phase; the prompt from N−4 = 8 is on.
+    assert "Middle phase" in html
+    assert "Raise the end of treatment with the client; it is due by session 10." in html
+    assert "Record that termination was raised on" in html
