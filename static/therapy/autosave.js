@@ -79,4 +79,6 @@
     changed = false;
   });
   window.setInterval(save, INTERVAL_MS);
+  // Tells tests (and anyone inspecting the page) that changes are now being watched.
+  form.setAttribute("data-autosave-ready", "true");
 })();

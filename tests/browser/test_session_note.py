@@ -53,10 +53,11 @@ def test_a_therapist_writes_saves_signs_and_finds_the_note_locked(
     page.get_by_role("link", name="Write the note").click()
     expect(page.get_by_role("heading", name="Session 1 of 12")).to_be_visible()
 
-    # Autosave: a change is saved within half a minute, without leaving the page.
+    # Autosave: a change is saved within half a minute, without leaving the page (once the script watches the form).
+    expect(page.locator("#note-form[data-autosave-ready=true]")).to_have_count(1)
     page.get_by_label("Since we last met").fill("Row with her sister on Friday; drank that evening.")
     page.clock.run_for(26_000)
-    expect(page.locator("#autosave-status")).to_contain_text("Draft saved")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved", timeout=15_000)
     assert SessionNote.objects.get().interval_history.startswith("Row with her sister")
 
     # The button saves the rest.
