@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Caseload"), reverse("caseload")))
         if user.has_role(Role.THERAPIST, Role.COUNSELLOR, Role.SUPERVISOR):
             items.append((_("My sessions"), reverse("sessions_day")))
+        items.append((_("Groups"), reverse("group_list")))
         if user.has_role(Role.ADMIN):
             items += [
                 (_("Staff"), reverse("staff_list")),

@@ -189,18 +189,22 @@ def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
 
 def held_sessions(episode: Episode) -> int | None:
     """Sessions held so far, or None while the episode has no session recorded (then the calendar estimates)."""
-    from iptcare.therapy.models import SessionKind, SessionStatus, TherapySession  # the therapy app builds on ipt
+    from iptcare.therapy.models import NUMBERED_KINDS, SessionStatus, TherapySession  # therapy builds on ipt
 
-    counts = TherapySession.objects.filter(episode=episode, kind=SessionKind.SESSION).aggregate(
+    counts = TherapySession.objects.filter(episode=episode, kind__in=NUMBERED_KINDS).aggregate(
         recorded=Count("pk"), held=Count("pk", filter=Q(status=SessionStatus.ATTENDED))
     )
     return counts["held"] if counts["recorded"] else None
 
 
 def next_session_of(episode: Episode) -> Any:
-    """The next scheduled IPT session, with its number, or None."""
+    """The next scheduled IPT session (for group IPT, the group's next session), with its number, or None."""
     from iptcare.therapy.models import SessionKind, SessionStatus, TherapySession
 
+    if episode.format == Format.GROUP:
+        from iptcare.groups.selectors import next_group_session_of
+
+        return next_group_session_of(episode)
     return (
         TherapySession.objects.filter(
             episode=episode,

@@ -16,6 +16,7 @@ from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.access import PRIMARY_THERAPIST_ROLES, access_client_by_id
 from iptcare.clients.models import Client
+from iptcare.groups.selectors import membership_of_episode
 from iptcare.ipt.access import access_episode_by_id
 from iptcare.ipt.actions import (
     do_change_episode_status,
@@ -90,6 +91,7 @@ def episode_detail(request: HttpRequest, client_id: int, episode_id: int) -> Htt
         "renegotiations": episode.renegotiations.select_related("recorded_by"),
         "measures": episode.administrations.order_by("-administered_at")[:10],
         "next_session": next_session_of(episode),
+        "group_membership": membership_of_episode(episode),
         "termination_form": TerminationRaisedForm(initial={"termination_raised_on": timezone.localdate()}),
         "can_write": _can_write(request, client),
     }

@@ -32,9 +32,20 @@ class SessionStatus(models.TextChoices):
 
 
 class SessionKind(models.TextChoices):
+    """The kinds of session that are scheduled one by one, on the therapy pages and through its API."""
+
     SESSION = "session", _("IPT session")
     PRE_GROUP_MEETING = "pre_group_meeting", _("Pre-group individual meeting")
     BOOSTER = "booster", _("Booster session")
+
+
+# A member's place in one session of their IPT group (iptcare/groups). It is not a SessionKind, so the therapy pages
+# and API never schedule one: recording the group's attendance creates it, pointing at the group session.
+GROUP_SESSION = "group_session"
+KIND_CHOICES = [*SessionKind.choices, (GROUP_SESSION, _("Group IPT session"))]
+# The sessions of the contracted course: numbered, and counted as held (numbering.py). A group-format episode's
+# course is its group sessions (IPT-DOMAIN §1: pre-group meeting + 8 group sessions).
+NUMBERED_KINDS = (SessionKind.SESSION, GROUP_SESSION)
 
 
 class CancelledBy(models.TextChoices):
@@ -64,7 +75,11 @@ class TherapySession(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices, default=SessionKind.SESSION)
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES, default=SessionKind.SESSION)
+    # Only for a group session: the session of the group this row records the member's attendance of.
+    group_session = models.ForeignKey(
+        "ipt_groups.GroupSession", on_delete=models.PROTECT, null=True, blank=True, related_name="member_sessions"
+    )
     # Only for a cancelled session: who called it off, and why.
     cancelled_by = models.CharField(_("cancelled by"), max_length=12, choices=CancelledBy.choices, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
@@ -92,6 +107,18 @@ class TherapySession(models.Model):
                 condition=Q(minutes__gte=MINUTES_RANGE[0], minutes__lte=MINUTES_RANGE[1]),
                 name="session_minutes_in_range",
                 violation_error_message=_("A session lasts 15 to 180 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=GROUP_SESSION) & Q(group_session__isnull=False))
+                | (~Q(kind=GROUP_SESSION) & Q(group_session__isnull=True)),
+                name="session_group_kind_has_group_session",
+                violation_error_message=_("A group session names the session of the group, and only it does."),
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "group_session"],
+                condition=Q(group_session__isnull=False),
+                name="session_once_per_group_session",
+                violation_error_message=_("The member's attendance of this group session is already recorded."),
             ),
         ]
         indexes = [

@@ -26,7 +26,7 @@ def episode_sessions(episode: Episode) -> QuerySet[TherapySession]:
     return (
         TherapySession.objects.filter(episode=episode)
         .with_numbers()
-        .select_related("therapist", "note")
+        .select_related("therapist", "note", "group_session")
         .order_by("scheduled_start", "pk")
     )
 
@@ -45,7 +45,7 @@ def therapist_sessions(user: User, first: dt.date, last: dt.date) -> QuerySet[Th
         visible_sessions(user)
         .filter(therapist=user, scheduled_start__gte=start, scheduled_start__lt=end)
         .with_numbers()
-        .select_related("episode__client", "note")
+        .select_related("episode__client", "note", "group_session")
         .order_by("scheduled_start", "pk")
     )
 

@@ -13,6 +13,7 @@ from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from iptcare.lib import append_only
+from iptcare.groups import triggers as group_triggers
 from iptcare.therapy import triggers as therapy_triggers
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make here are still
@@ -51,7 +52,9 @@ def protected_tables_flushable(transactional_db: Any) -> Iterator[None]:
     for table in tables:
         append_only.protect(connection, table)
     therapy_triggers.protect(connection)
+    group_triggers.protect(connection)
     yield
+    group_triggers.unprotect(connection)
     therapy_triggers.unprotect(connection)
     for table in tables:
         append_only.unprotect(connection, table)
