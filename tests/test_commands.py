@@ -112,6 +112,8 @@ def test_it_gives_the_demo_clients_measure_histories_and_one_open_item_9_alert()
 def ipt_counts() -> dict[str, int]:
     from iptcare.clients.models import Person
     from iptcare.ipt import models as ipt
+    from iptcare.plans import models as plans
+    from iptcare.therapy import models as therapy
 
     tables = [
         Person,
@@ -127,6 +129,13 @@ def ipt_counts() -> dict[str, int]:
         ipt.Goal,
         ipt.Contract,
         ipt.Modality,
+        therapy.TherapySession,
+        therapy.SessionNote,
+        therapy.InterpersonalIncident,
+        therapy.NoteAmendment,
+        plans.RelapsePreventionPlan,
+        plans.SafetyPlan,
+        plans.EpisodeClosure,
     ]
     return {table.__name__: table.objects.count() for table in tables}
 
@@ -135,22 +144,27 @@ def test_it_gives_every_active_demo_client_one_realistic_ipt_episode_once() -> N
     from iptcare.ipt.actions_inventory import inventory_of
     from iptcare.ipt.circle import ring_changes
     from iptcare.ipt.guidance import guidance_for
-    from iptcare.ipt.models import OPEN_STATUSES, Contract, Episode, EpisodeStatus, Formulation
+    from iptcare.ipt.models import OPEN_STATUSES, Contract, Episode, EpisodeStatus, Format, Formulation
 
     run("demo", "--password", DEMO_PASSWORD)
     org = Organization.objects.get(slug="demo")
     active = Client.objects.filter(organization=org, status=ClientStatus.ACTIVE).prefetch_related("care_team")
     assert active.count() >= 10
+    # Individual or brief, or the maintenance that follows one (a group episode is the group cycle's).
     for client in active:
-        episodes = list(client.episodes.filter(status__in=OPEN_STATUSES))
+        episodes = list(client.episodes.filter(status__in=OPEN_STATUSES).exclude(format=Format.GROUP))
         assert len(episodes) == 1
         primary = [m.user_id for m in client.care_team.all() if m.team_role == TeamRole.PRIMARY_THERAPIST]
         assert episodes[0].primary_therapist_id == primary[0]
         assert 3 <= client.timeline_events.count() <= 6
         assert 2 <= client.triggers.count() <= 4
-    assert not Episode.objects.exclude(client__status=ClientStatus.ACTIVE).exists()
+    # Clients who are not active have no open individual course: the discharged ones have a closed one.
+    acute = (Format.INDIVIDUAL, Format.BRIEF)
+    not_active = Episode.objects.exclude(client__status=ClientStatus.ACTIVE)
+    assert not not_active.filter(status__in=OPEN_STATUSES, format__in=acute).exists()
 
-    episodes = list(Episode.objects.filter(organization=org).select_related("client"))
+    # The acute courses: the maintenance episode that follows one carries its work over.
+    episodes = list(Episode.objects.filter(organization=org, format__in=acute).select_related("client"))
     changed = 0
     for episode in episodes:
         entries = inventory_of(episode)
@@ -160,10 +174,13 @@ def test_it_gives_every_active_demo_client_one_realistic_ipt_episode_once() -> N
         assert episode.assessment.is_started and episode.substance_histories.exists()
     assert changed >= len(episodes) // 2
 
-    in_treatment = [e for e in episodes if e.status == EpisodeStatus.TREATMENT]
+    # In treatment: the middle phase, or its last sessions (the termination phase, status "closure").
+    in_treatment = [e for e in episodes if e.status in (EpisodeStatus.TREATMENT, EpisodeStatus.CLOSURE)]
     in_assessment = [e for e in episodes if e.status == EpisodeStatus.ASSESSMENT]
-    assert in_treatment and in_assessment and len(in_treatment) + len(in_assessment) == len(episodes)
-    for episode in in_treatment:
+    closed = [e for e in episodes if e.status == EpisodeStatus.COMPLETED]
+    assert in_treatment and in_assessment and closed
+    assert len(in_treatment) + len(in_assessment) + len(closed) == len(episodes)
+    for episode in in_treatment + closed:
         formulation = Formulation.objects.get(episode=episode)
         areas = list(formulation.problem_areas.all())
         assert formulation.is_accepted and formulation.sick_role_given_on and 1 <= len(areas) <= 2
@@ -172,7 +189,8 @@ def test_it_gives_every_active_demo_client_one_realistic_ipt_episode_once() -> N
         assert contract.is_signed and contract.sessions == episode.planned_sessions
         assert contract.therapist_signature == episode.primary_therapist.full_name
         # Everything of the initial phase is done but the screening: the demo's measures predate its episodes.
-        assert {task.key for task in guidance_for(episode).open_tasks} <= {"screening"}
+        if episode.is_open:
+            assert {task.key for task in guidance_for(episode).open_tasks} <= {"screening"}
     for episode in in_assessment:
         assert not Formulation.objects.filter(episode=episode).exists()
         assert not Contract.objects.filter(episode=episode).exists()
@@ -185,14 +203,34 @@ def test_it_gives_every_active_demo_client_one_realistic_ipt_episode_once() -> N
 
 
 def test_the_demo_episodes_pages_open_for_their_therapist() -> None:
-    from iptcare.ipt.models import Episode, EpisodeStatus
+    from iptcare.ipt.models import Episode, EpisodeStatus, Format
+    from iptcare.therapy.models import SessionNote
 
     run("demo", "--password", DEMO_PASSWORD)
-    for status in (EpisodeStatus.TREATMENT, EpisodeStatus.ASSESSMENT):
-        episode = Episode.objects.filter(status=status).select_related("primary_therapist").first()
+    for status in (EpisodeStatus.TREATMENT, EpisodeStatus.ASSESSMENT, EpisodeStatus.COMPLETED):
+        episode = (
+            Episode.objects.filter(status=status, format__in=(Format.INDIVIDUAL, Format.BRIEF))
+            .select_related("primary_therapist")
+            .first()
+        )
         http = sign_in(episode.primary_therapist)
         base = f"/clients/{episode.client_id}/episodes/{episode.pk}/"
-        for page in ("", "assessment/", "inventory/", "inventory/circle/", "timeline/", "triggers/", "formulation/"):
+        note = SessionNote.objects.filter(session__episode=episode, signed_at__isnull=False).first()
+        pages = ["", "assessment/", "inventory/", "inventory/circle/", "timeline/", "triggers/", "formulation/"]
+        pages += ["sessions/", f"sessions/{note.session_id}/note/"]
+        if status != EpisodeStatus.ASSESSMENT:
+            pages += ["contract/", "plan/", "safety-plan/"]
+        if status == EpisodeStatus.COMPLETED:
+            pages += ["closure/", "plan/print/"]
+        for page in pages:
             assert http.get(base + page).status_code == 200, page
-        if status == EpisodeStatus.TREATMENT:
-            assert http.get(base + "contract/").status_code == 200
+        assert http.get(f"/clients/{episode.client_id}/").status_code == 200
+    maintenance = Episode.objects.select_related("primary_therapist").get(format=Format.MAINTENANCE)
+    http = sign_in(maintenance.primary_therapist)
+    for page in ("", "sessions/", "contract/"):
+        url = f"/clients/{maintenance.client_id}/episodes/{maintenance.pk}/{page}"
+        assert http.get(url).status_code == 200, page
+    assert http.get(f"/clients/{maintenance.client_id}/").status_code == 200
+    http = sign_in(User.objects.get(email="therapist@demo.iptcare.test"))
+    for page in ("/sessions/", "/sessions/week/"):
+        assert http.get(page).status_code == 200, page

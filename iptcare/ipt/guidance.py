@@ -161,7 +161,8 @@ def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
     last_initial = episode.initial_phase_last_session
     tasks = initial_phase_tasks(episode)
     in_initial_phase = episode.status in (EpisodeStatus.PLANNED, EpisodeStatus.ASSESSMENT)
-    past_initial = current >= last_initial if held is not None else current > last_initial
+    # Maintenance IPT has no initial phase (its work was done in the acute course): it is never overdue.
+    past_initial = last_initial > 0 and (current >= last_initial if held is not None else current > last_initial)
     all_done = all(t.done for t in tasks)
     next_number = current + 1 if held is not None else max(current, 1)
     next_phase = phase_of_session(episode.format, next_number, episode.planned_sessions)

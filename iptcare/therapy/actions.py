@@ -237,20 +237,21 @@ def do_mark_attended(session: TherapySession, *, acting_user: User) -> TherapySe
 
 
 @transaction.atomic
-def do_mark_missed(session: TherapySession, *, acting_user: User) -> TherapySession:
+def do_mark_missed(session: TherapySession, *, acting_user: User, notify: bool = True) -> TherapySession:
     """Record a no-show. The second missed session in a row (cancellations aside) raises an alert for the primary
-    therapist, unless one is already open for the client."""
+    therapist, unless one is already open for the client. notify=False raises it without e-mail (loading past
+    data)."""
     session = lock_session(session)
     if session.status == SessionStatus.CANCELLED:
         raise ValidationError(_("A cancelled session cannot be marked missed."))
     _check_still_scheduled(session, _("This session is already recorded as %(status)s."))
     _check_started(session)
     session = _set_status(session, SessionStatus.MISSED, acting_user)
-    _alert_when_missed_twice(session)
+    _alert_when_missed_twice(session, notify=notify)
     return session
 
 
-def _alert_when_missed_twice(session: TherapySession) -> None:
+def _alert_when_missed_twice(session: TherapySession, *, notify: bool = True) -> None:
     before, after = _neighbours(session)
     in_a_row = [s for s in (before, after) if s is not None and s.status == SessionStatus.MISSED]
     if not in_a_row:
@@ -267,6 +268,7 @@ def _alert_when_missed_twice(session: TherapySession) -> None:
             "first": timezone.localtime(first.scheduled_start).strftime("%Y-%m-%d"),
             "second": timezone.localtime(second.scheduled_start).strftime("%Y-%m-%d"),
         },
+        notify=notify,
     )
 
 

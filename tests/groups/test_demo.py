@@ -50,9 +50,10 @@ def test_attendance_notes_and_measures(cycle) -> None:
     notes = list(GroupNote.objects.order_by("session__scheduled_start"))
 
     assert [n.is_signed for n in notes] == [True, True, True, True, False]
-    assert MemberNote.objects.count() == 7 * 5 - 4  # four absences
+    assert MemberNote.objects.count() == 7 * 5 - 3  # two absences and one excused
     assert TherapySession.objects.filter(kind=GROUP_SESSION).count() == 35
-    assert Alert.objects.filter(rule=AlertRule.MISSED_SESSIONS).count() == 1
+    # Nobody missed two in a row: the demo's missed-sessions alert comes from individual sessions.
+    assert Alert.objects.filter(rule=AlertRule.MISSED_SESSIONS).count() == 0
     assert Administration.objects.filter(instrument_code="PHQ-9").count() == 7 * 2  # at sessions 1 and 5
     first = GroupMember.objects.order_by("pk").first()
     assert held_count(first.episode) == 5

@@ -158,3 +158,18 @@ def test_the_session_note_shows_the_sessions_phase_and_the_termination_prompt(ep
     assert "Middle phase" in html
     assert "Raise the end of treatment with the client; it is due by session 10." in html
     assert "Record that termination was raised on" in html
+
+
+def test_a_maintenance_episode_is_never_overdue_for_an_initial_phase(fern, alice: User) -> None:
+    from iptcare.ipt.actions import do_open_episode
+
+    maintenance = do_open_episode(
+        fern,
+        format_="maintenance",
+        primary_therapist=alice,
+        acting_user=alice,
+        start_date=timezone.localdate() - dt.timedelta(weeks=10),
+    )
+    assert not guidance_for(maintenance).overdue
+    hold(maintenance, 2)
+    assert not guidance_for(maintenance).overdue

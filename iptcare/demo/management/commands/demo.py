@@ -30,7 +30,10 @@ from iptcare.clients.models import (
     Substance,
     TeamRole,
 )
-from iptcare.demo import data
+from iptcare.demo import data, data_sessions
+from iptcare.demo.closures import answers_for, close_course
+from iptcare.demo.sessions import Diary, EpisodeStory, SessionHistory, Slot, Specials
+from iptcare.groups.demo import build_group_cycle
 from iptcare.ipt.actions import do_change_episode_status, do_open_episode
 from iptcare.ipt.actions_assessment import do_save_assessment, do_save_substance_history
 from iptcare.ipt.actions_formulation import (
@@ -57,9 +60,10 @@ from iptcare.ipt.models import (
     Trigger,
 )
 from iptcare.measures.actions import do_apply_standard_schedule, do_record_administration
-from iptcare.measures.models import Administration
+from iptcare.measures.models import Administration, Alert, AlertRule
 from iptcare.substance_use.actions import DayEntry, SubstanceEntry, do_record_use_days
 from iptcare.substance_use.models import DayStatus, Unit, UseDay
+from iptcare.therapy.models import TherapySession
 
 DEMO_DOMAIN = "demo.iptcare.test"
 # Weekly (PHQ-9, GAD-7) totals: improving, flat, worsening (a reliable deterioration), and a slow improvement.
@@ -69,6 +73,8 @@ DEMO_COURSES = [
     [(8, 6), (9, 7), (11, 8), (13, 10), (15, 11)],
     [(14, 12), (14, 11), (13, 11), (12, 10), (11, 9), (10, 8), (9, 8)],
 ]
+# The same courses as the mood the session notes record.
+MOOD_COURSES = ["improving", "flat", "worsening", "slow"]
 
 
 def _use_day(day: dt.date, days_ago: int, pattern: str) -> DayEntry | None:
@@ -88,22 +94,20 @@ def _use_day(day: dt.date, days_ago: int, pattern: str) -> DayEntry | None:
     return DayEntry(day, DayStatus.USED, (alcohol,))
 
 
-def _answers_for(total: int, items: int) -> dict[str, int]:
-    """Answers 0-3 adding up to `total`, spread over the items with the last item (PHQ-9 item 9) kept at 0."""
-    answers = {str(n): 0 for n in range(1, items + 1)}
-    left = total
-    for n in range(1, items):
-        answers[str(n)] = min(3, left)
-        left -= answers[str(n)]
-    return answers
-
-
 ORG_NAME = "Demo Recovery Services"
 CLIENT_COUNT = 40
+# With at least this many active clients, the last one is the maintenance client: their acute course closed with
+# the decision "maintenance" and a monthly maintenance episode follows (see iptcare/demo/closures.py).
+MIN_ACTIVE_FOR_MAINTENANCE = 4
 
 
 def demo_email(role: str) -> str:
     return f"{role}@{DEMO_DOMAIN}"
+
+
+def maintenance_client(active: list[Client]) -> Client | None:
+    """The active client (of those, ordered by identifier) whose acute course is over: the last one."""
+    return active[-1] if len(active) >= MIN_ACTIVE_FOR_MAINTENANCE else None
 
 
 class Command(BaseCommand):
@@ -118,6 +122,7 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as error:
             raise CommandError("The demo password is too weak: " + " ".join(error.messages)) from None
+        # Loading past data sends no mail: every action that could raise an alert is called with notify=False.
         with transaction.atomic():
             org, sites = self._organization()
             staff = self._staff(org, sites, password)
@@ -125,11 +130,14 @@ class Command(BaseCommand):
             self._measures(org, staff)
             self._use(org, staff)
             self._episodes(org, staff)
+            self._group_cycle(org, staff)
         admin_key = base64.b32encode(TOTPDevice.objects.get(user=staff["admin"]).bin_key).decode()
         if not quiet:
             self.stdout.write(
                 f"Demo organization '{org.name}': {created} new clients, "
-                f"{Client.objects.filter(organization=org).count()} in all."
+                f"{Client.objects.filter(organization=org).count()} in all; "
+                f"{Episode.objects.filter(organization=org).count()} IPT episodes, "
+                f"{TherapySession.objects.filter(episode__organization=org).count()} sessions."
             )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
@@ -205,7 +213,11 @@ class Command(BaseCommand):
             return
         today = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
         clients = Client.objects.filter(organization=org, status=ClientStatus.ACTIVE).order_by("identifier")
+        # The maintenance client's measures follow their closed course (iptcare/demo/closures.py).
+        skipped = maintenance_client(list(clients))
         for index, client in enumerate(clients):
+            if client == skipped:
+                continue
             course = DEMO_COURSES[index % len(DEMO_COURSES)]
             therapist = staff["therapist"] if int(client.identifier[-4:]) % 2 else staff["counsellor"]
             do_apply_standard_schedule(client, acting_user=therapist)
@@ -214,7 +226,7 @@ class Command(BaseCommand):
                 do_record_administration(
                     client,
                     "PHQ-9",
-                    _answers_for(phq9_total, 9),
+                    answers_for(phq9_total, 9),
                     acting_user=therapist,
                     administered_at=when,
                     notify=False,
@@ -222,7 +234,7 @@ class Command(BaseCommand):
                 do_record_administration(
                     client,
                     "GAD-7",
-                    _answers_for(gad7_total, 7),
+                    answers_for(gad7_total, 7),
                     acting_user=therapist,
                     administered_at=when,
                     notify=False,
@@ -230,7 +242,7 @@ class Command(BaseCommand):
         first = clients.first()
         if first is not None:
             # One client answered item 9 with "several days" this week: an open alert waits for a C-SSRS screener.
-            answers = _answers_for(9, 9) | {"9": 1}
+            answers = answers_for(9, 9) | {"9": 1}
             do_record_administration(first, "PHQ-9", answers, acting_user=staff["therapist"], notify=False)
 
     def _use(self, org: Organization, staff: dict[str, User]) -> None:
@@ -248,20 +260,43 @@ class Command(BaseCommand):
 
     def _episodes(self, org: Organization, staff: dict[str, User]) -> None:
         """An IPT episode for every active client: every other one still in assessment (two of those overdue),
-        the others in treatment with an accepted formulation and a signed contract."""
+        the others in treatment with an accepted formulation and a signed contract; each with its sessions and
+        notes (iptcare/demo/sessions.py). Then the closed courses of the discharged clients and of the maintenance
+        client (iptcare/demo/closures.py)."""
         if Episode.objects.filter(organization=org).exists():
             return
         rng = random.Random(4)
         today = timezone.localdate()
-        clients = (
-            Client.objects.filter(organization=org, status=ClientStatus.ACTIVE)
-            .select_related("site")
-            .prefetch_related("people", "care_team__user")
-            .order_by("identifier")
+        related = Client.objects.select_related("site").prefetch_related("people", "care_team__user")
+        clients = list(related.filter(organization=org, status=ClientStatus.ACTIVE).order_by("identifier"))
+        diary = Diary(staff, today, random.Random(8))
+        specials = Specials(demo_therapist_id=staff["therapist"].pk, counsellor_id=staff["counsellor"].pk)
+        item9 = set(
+            Alert.objects.open().filter(organization=org, rule=AlertRule.PHQ9_ITEM9).values_list("client_id", flat=True)
         )
+        maintenance = maintenance_client(clients)
         stories: Counter[str] = Counter()
         for index, client in enumerate(clients):
-            _DemoEpisode(rng, client, index, stories, staff, today).build()
+            if client == maintenance:
+                continue
+            episode = _DemoEpisode(rng, client, index, stories, staff, today, diary)
+            episode.build()
+            SessionHistory(episode.story_for_notes(item9=client.pk in item9), specials).build()
+        discharged = related.filter(organization=org, status=ClientStatus.DISCHARGED).order_by("identifier")
+        courses = list(zip(discharged, data_sessions.CLOSED_COURSES, strict=False))
+        if maintenance is not None:
+            courses.append((maintenance, data_sessions.MAINTENANCE_COURSE))
+        closed_stories: Counter[str] = Counter()
+        for index, (client, course) in enumerate(courses):
+            episode = _DemoEpisode(rng, client, index, closed_stories, staff, today, diary, course=course)
+            episode.build()
+            close_course(episode.story_for_notes(item9=False), course, specials)
+
+    def _group_cycle(self, org: Organization, staff: dict[str, User]) -> None:
+        """One running group IPT cycle (iptcare/groups/demo.py) at the weekly time no individual session uses;
+        it does nothing when the organization already has a group, so the command stays idempotent."""
+        weekday, start, minutes = data_sessions.GROUP_SESSION
+        build_group_cycle(org, staff, weekday=weekday, start_time=dt.time.fromisoformat(start), minutes=minutes)
 
     def _client_facts(
         self, rng: random.Random, number: int, sites: list[Site], statuses: list[str], today: dt.date
@@ -342,7 +377,10 @@ SECOND_AREA = "recovery"
 class _DemoEpisode:
     """One active client's episode, built the way a therapist would through the actions (so the audit trail reads
     like real use): the history, the inventory, the timeline and triggers, and for episodes in treatment the
-    formulation, goals and a signed contract; finally the later inventory entries that show the circle changing."""
+    formulation, goals and a signed contract; finally the later inventory entries that show the circle changing.
+
+    With `course` (data_sessions.CLOSED_COURSES), a whole course that ended in the last weeks: built as an episode
+    in treatment whose "today" is its last session; iptcare/demo/closures.py then holds its sessions and closes it."""
 
     def __init__(
         self,
@@ -352,17 +390,33 @@ class _DemoEpisode:
         stories: Counter[str],
         staff: dict[str, User],
         today: dt.date,
+        diary: Diary,
+        *,
+        course: dict[str, Any] | None = None,
     ) -> None:
         self.rng, self.client, self.staff, self.today = rng, client, staff, today
+        # `today` is the day the episode is built as of (a closed course's last session); this is the real one.
+        self.real_today = today
+        self.index, self.course = index, course
         team = {member.team_role: member.user for member in client.care_team.all()}
         self.therapist = team[TeamRole.PRIMARY_THERAPIST]
-        self.in_treatment = index % 2 == 0
+        self.in_treatment = course is not None or index % 2 == 0
         # An episode reaches the middle phase only after a physician's medication assessment; the program's
         # physician does it when none is on the client's team.
         self.physician = team.get(TeamRole.PHYSICIAN) or (staff.get(Role.PHYSICIAN) if self.in_treatment else None)
         # The second and sixth episodes in assessment are past their initial phase with tasks still open.
         self.overdue = not self.in_treatment and (index // 2) % 4 == 1
         self.format = Format.BRIEF if index % 5 == 2 else Format.INDIVIDUAL
+        if course is not None:
+            self.format = Format(course["format"])
+        # The weekday and time of the sessions. A brief episode in assessment started less than a week ago, so
+        # it cannot meet today.
+        in_first_week = self.format == Format.BRIEF and not self.in_treatment and not self.overdue
+        self.slot: Slot = diary.slot_for(
+            self.therapist,
+            in_treatment=self.in_treatment,
+            may_meet_today=course is None and not in_first_week,
+        )
         self.people = sorted(client.people.all(), key=lambda p: p.pk)
         self.story = self._choose_story(index, stories)
         # The disputes of the episodes in treatment take the three stages in turn, so the demo shows each.
@@ -382,6 +436,7 @@ class _DemoEpisode:
         }
         self.entries: dict[int, InventoryEntry] = {}
         self.dispute_with: Person | None = None
+        self.areas: list[ProblemArea] = []
 
     # ------------------------------------------------------------------------------------------------ choices
 
@@ -434,7 +489,39 @@ class _DemoEpisode:
             candidates = [p for p in candidates if p != self.dispute_with]
             contacts = [p for p in candidates if p.is_support_contact]
             return (contacts or candidates or [None])[0]
+        if role == "other":
+            # A housemate or a friend: someone at the edge of the circle, for the notes of interpersonal deficits.
+            kinds = ("other", "friend")
+            return next((p for kind in kinds for p in self.people if p.relationship_type == kind), None)
         return None
+
+    def story_for_notes(self, *, item9: bool) -> EpisodeStory:
+        """What iptcare/demo/sessions.py writes the episode's session notes from."""
+        roles = {role: self._role(role) for role in ("dispute", "family", "sponsor", "using", "support", "other")}
+        family, other = roles["family"], roles["other"]
+        substance = next((s for s in self.client.primary_substances if s in data_sessions.HABIT_WORDS), "alcohol")
+        words = self.words | {
+            "family": family.name if family else "the family",
+            "other": other.name if other else "a neighbour",
+            "habit": data_sessions.HABIT_WORDS[substance],
+        }
+        # Closest first, as the inventory recorded them.
+        people = sorted(self.people, key=lambda p: self.entries[p.pk].ring if p.pk in self.entries else 5)
+        course = self.course["mood"] if self.course else MOOD_COURSES[self.index % len(MOOD_COURSES)]
+        return EpisodeStory(
+            episode=self.episode,
+            therapist=self.therapist,
+            story=self.story,
+            words=words,
+            roles=roles,
+            areas=self.areas,
+            slot=self.slot,
+            mood_course=course,
+            meets_today=self.slot.days_ago(self.real_today) == 0,
+            people=people,
+            item9=item9,
+            closing=self.course is not None,
+        )
 
     # ------------------------------------------------------------------------------------------------ building
 
@@ -444,13 +531,21 @@ class _DemoEpisode:
         for role in ("dispute", "sponsor", "using", "support"):
             person = self._role(role)
             self.words[role] = person.name if person else "the 24-hour helpline"
+        if self.course is not None:
+            planned = self.course["sessions"]
+            # The course's last session came 2 to 24 days ago, on its weekday; the episode is built as of then.
+            self.today -= dt.timedelta(days=self._days_on(2, 24))
+            start = self.today - dt.timedelta(weeks=planned - 1)
+        else:
+            planned = 8 if self.format == Format.BRIEF else self.rng.choice([12, 12, 14, 16])
+            start = self.today - dt.timedelta(days=self._days_since_start())
         self.episode = do_open_episode(
             self.client,
             format_=self.format,
             primary_therapist=self.therapist,
             acting_user=self.therapist,
-            planned_sessions=8 if self.format == Format.BRIEF else self.rng.choice([12, 12, 14, 16]),
-            start_date=self.today - dt.timedelta(days=self._days_since_start()),
+            planned_sessions=planned,
+            start_date=start,
         )
         self.start = self.episode.start_date
         self._screening()
@@ -471,14 +566,19 @@ class _DemoEpisode:
         )
 
     def _days_since_start(self) -> int:
-        """In treatment: well into the middle phase. In assessment: within the initial phase (sessions 2–3 or,
-        for brief IPT, session 2), or past it when overdue."""
+        """In treatment: well into the middle phase. In assessment: within the initial phase (one or two sessions
+        held, or for brief IPT one), or just past it when overdue. Always on the weekday of the episode's slot."""
         brief = self.format == Format.BRIEF
         if self.in_treatment:
-            return self.rng.randint(21, 35) if brief else self.rng.randint(28, 63)
+            return self._days_on(21, 35) if brief else self._days_on(28, 63)
         if self.overdue:
-            return self.rng.randint(21, 27) if brief else self.rng.randint(28, 41)
-        return self.rng.randint(7, 13) if brief else self.rng.randint(7, 20)
+            return self._days_on(14, 20) if brief else self._days_on(21, 27)
+        return self._days_on(1, 6) if brief else self._days_on(1, 13)
+
+    def _days_on(self, low: int, high: int) -> int:
+        """A number of days back, between `low` and `high`, that lands on the weekday of the episode's slot."""
+        back = self.slot.days_ago(self.today)
+        return self.rng.choice([days for days in range(low, high + 1) if days % 7 == back])
 
     def _complete_people(self) -> None:
         """At least three people for the inventory; a sponsor for a client whose story is entering recovery."""
@@ -739,6 +839,7 @@ class _DemoEpisode:
             area = do_add_problem_area(episode, area_data, acting_user=therapist)
             self._goals(area, story)
             areas.append(area)
+        self.areas = areas
         accepted = self.start + dt.timedelta(weeks=episode.initial_phase_last_session - 1)
         do_save_formulation(episode, {"accepted_on": accepted}, acting_user=therapist)
         contract = do_save_contract(
