@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from iptcare.lib import append_only
 from iptcare.groups import triggers as group_triggers
+from iptcare.lib import append_only
 from iptcare.therapy import triggers as therapy_triggers
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make here are still

@@ -1,42 +1,30 @@
-"""A session note in a real browser: the therapist records the session as attended, writes the note (autosaved, then
-saved with the button), signs it, and finds it locked."""
+"""A session note and the relapse-prevention plan in a real browser: the therapist records the session as attended,
+writes the note (autosaved, then saved with the button), signs it and finds it locked, then builds the client's
+relapse-prevention plan from the record, finalises it and prints it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from iptcare.accounts.models import User
 from iptcare.clients.models import Client
-from iptcare.ipt.actions import do_open_episode
-from iptcare.therapy import triggers
 from iptcare.therapy.models import SessionNote, TherapySession
 from tests.browser.conftest import screenshot
+from tests.browser.plan_steps import build_finalise_and_print_the_plan, fern_record
 from tests.browser.test_journeys import sign_in_as
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def therapy_tables_flushable(transactional_db: Any) -> Iterator[None]:
-    """A signed note refuses DELETE; the live-server flush after the test needs the triggers lifted (as
-    tests/browser/conftest.py does for the append-only tables)."""
-    triggers.protect(connection)
-    yield
-    triggers.unprotect(connection)
-
-
-def test_a_therapist_writes_saves_signs_and_finds_the_note_locked(
-    page: Page, therapy_tables_flushable: None, alice: User, fern: Client
+def test_a_therapist_signs_a_note_then_builds_and_prints_the_relapse_plan(
+    page: Page, alice: User, fern: Client
 ) -> None:
-    episode = do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
+    episode = fern_record(fern, alice)
     TherapySession.objects.create(
         episode=episode,
         therapist=alice,
@@ -80,3 +68,5 @@ def test_a_therapist_writes_saves_signs_and_finds_the_note_locked(
     screenshot(page, "session-note-signed")
     note = SessionNote.objects.get()
     assert note.is_signed and note.mood == 4 and note.techniques == ["communication_analysis"]
+
+    build_finalise_and_print_the_plan(page, episode)

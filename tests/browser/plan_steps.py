@@ -1,13 +1,13 @@
-"""The relapse-prevention plan in a real browser: a therapist builds it from the suggestions the client's record
-offers (triggers, supportive people, a using associate to avoid, the anniversary of a death), edits the wording,
-finalises it after confirming, and opens the one-page print with the Part 2 notice."""
+"""Steps for building a relapse-prevention plan in a real browser, used by the session-note journey: the therapist
+builds it from the suggestions the client's record offers (triggers, supportive people, a using associate to avoid,
+the anniversary of a death), edits the wording, finalises it after confirming, and opens the one-page print with the
+Part 2 notice."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from iptcare.accounts.models import User
@@ -17,10 +17,7 @@ from iptcare.ipt.models import Episode, Formulation, ProblemArea
 from iptcare.lib.notices import PART2_SHORT_NOTICE
 from iptcare.plans.models import RelapsePreventionPlan
 from tests.browser.conftest import screenshot
-from tests.browser.test_journeys import sign_in_as
 from tests.plans.conftest import add_entry, add_person, add_trigger
-
-pytestmark = pytest.mark.browser
 
 
 def fern_record(fern: Client, alice: User) -> Episode:
@@ -62,10 +59,10 @@ def save(page: Page, section: str) -> None:
     expect(page.get_by_role("status")).to_contain_text(f"“{section}” is saved")
 
 
-def test_it_builds_a_plan_from_suggestions_finalises_it_and_prints_it(page: Page, alice: User, fern: Client) -> None:
-    episode = fern_record(fern, alice)
-    sign_in_as(page, alice.email)
-    page.goto(f"/clients/{fern.pk}/episodes/{episode.pk}/plan/")
+def build_finalise_and_print_the_plan(page: Page, episode: Episode) -> None:
+    """From the episode's plan page, signed in as its therapist: build the plan from the record's suggestions, edit
+    the wording, finalise it after confirming, and check the one-page print with the Part 2 notice."""
+    page.goto(f"/clients/{episode.client_id}/episodes/{episode.pk}/plan/")
     expect(page.get_by_text("No relapse-prevention plan yet.")).to_be_visible()
     page.get_by_role("button", name="Start the plan").click()
 
