@@ -217,7 +217,34 @@ def do_sign_note(session: TherapySession, *, signature: str, acting_user: User) 
         signature=signature,
         cosign_required=note.cosign_required,
     )
+    _carry_dispute_stage(note, session, acting_user)
     return note
+
+
+def _carry_dispute_stage(note: SessionNote, session: TherapySession, acting_user: User) -> None:
+    """A signed note that puts the role dispute at another stage moves the formulation's stage, so the dispute's
+    stage history (IPT-DOMAIN §2) follows the sessions. A stage the history cannot take (dated before its latest
+    change) stays in the note only."""
+    from iptcare.ipt.actions_formulation import do_change_dispute_stage
+    from iptcare.ipt.models import ProblemAreaKind
+
+    area = note.problem_area
+    if area is None or area.kind != ProblemAreaKind.ROLE_DISPUTE or not note.dispute_stage:
+        return
+    if note.dispute_stage == area.dispute_stage:
+        return
+    day = timezone.localtime(session.scheduled_start).date()
+    try:
+        with transaction.atomic():
+            do_change_dispute_stage(
+                area,
+                stage=note.dispute_stage,
+                changed_on=day,
+                note=_("From the note of the session on %(date)s.") % {"date": day.isoformat()},
+                acting_user=acting_user,
+            )
+    except ValidationError:
+        return
 
 
 @transaction.atomic

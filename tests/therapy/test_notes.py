@@ -88,6 +88,30 @@ class TestDraft:
         note = do_save_note_draft(held, {"problem_area": dispute, "dispute_stage": "renegotiation"}, acting_user=alice)
         assert (note.problem_area, note.dispute_stage) == (dispute, "renegotiation")
 
+    def test_signing_moves_the_disputes_stage_and_keeps_its_history(
+        self, held: TherapySession, episode: Episode, alice: User, sister: Person
+    ) -> None:
+        dispute = do_add_problem_area(
+            episode,
+            {"kind": "role_dispute", "dispute_stage": "impasse", "dispute_with": sister, "rationale": "Her sister."},
+            acting_user=alice,
+        )
+        do_save_note_draft(
+            held,
+            {
+                "problem_area": dispute,
+                "dispute_stage": "renegotiation",
+                "interval_history": "They talked on Sunday without shouting.",
+                "risk_review": "none",
+            },
+            acting_user=alice,
+        )
+        do_sign_note(held, signature="Alice Ashby", acting_user=alice)
+        dispute.refresh_from_db()
+        assert dispute.dispute_stage == "renegotiation"
+        assert [c.stage for c in dispute.stage_changes.order_by("id")] == ["impasse", "renegotiation"]
+        assert "From the note of the session" in dispute.stage_changes.order_by("id").last().note
+
 
 class TestTechniques:
     def test_ipt_techniques_are_not_flagged(self, held: TherapySession, alice: User) -> None:
