@@ -88,6 +88,7 @@ def _mount_routers() -> None:
     from iptcare.ipt.api import router as ipt_router
     from iptcare.measures.api import router as measures_router
     from iptcare.plans.api import router as plans_router
+    from iptcare.portal.api import router as portal_router
     from iptcare.substance_use.api import router as substance_use_router
     from iptcare.therapy.api import router as therapy_router
 
@@ -98,6 +99,7 @@ def _mount_routers() -> None:
     api.add_router("/therapy/", therapy_router)
     api.add_router("/plans/", plans_router)
     api.add_router("/groups/", groups_router)
+    api.add_router("/me/", portal_router)
 
 
 _mount_routers()

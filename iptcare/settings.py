@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "iptcare.therapy",
     "iptcare.plans",
     "iptcare.groups",
+    "iptcare.portal",
     "iptcare.demo",
 ]
 
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Spanish is for the client portal; staff pages stay in English whatever the browser prefers.
+    "iptcare.portal.middleware.StaffPagesInEnglishMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "iptcare.audit.context.AuditOriginMiddleware",
@@ -189,7 +192,9 @@ CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "iptcare"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# English, and Spanish for the client portal (locale/es); each client chooses theirs in the portal.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

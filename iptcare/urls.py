@@ -120,6 +120,8 @@ urlpatterns = [
     path("manage/audit/", audit_views.audit_list, name="audit_list"),
     path("manage/measures/", measure_views.measure_settings, name="measure_settings"),
     path("manage/audit/export.csv", audit_views.audit_csv, name="audit_csv"),
+    # The client portal (/me/), a client's portal access and the portal settings (/manage/portal/).
+    path("", include("iptcare.portal.urls")),
     # The JSON API and its schema at /api/v1/openapi.json.
     path("api/v1/", api.urls),
     # Anything else under /api/ answers in the API's JSON error shape, not with an HTML page.

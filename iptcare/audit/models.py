@@ -79,6 +79,30 @@ class EventType(models.IntegerChoices):
     AUDIT_VIEWED = 700, _("Audit trail viewed")
     AUDIT_EXPORTED = 701, _("Audit trail downloaded")
 
+    # The client portal: the client acts under actor_label "client:<identifier>"; staff as themselves.
+    PORTAL_INVITED = 800, _("Portal invitation created")
+    PORTAL_ACCOUNT_SET_UP = 801, _("Portal password set from an invitation")
+    PORTAL_INVITATION_REFUSED = 802, _("Portal invitation code or link refused")
+    PORTAL_ACCESS_TURNED_OFF = 803, _("Portal access turned off")
+    PORTAL_ACCESS_VIEWED = 804, _("Portal access page viewed")
+    PORTAL_LOGIN = 810, _("Client signed in to the portal")
+    PORTAL_LOGIN_FAILED = 811, _("Client portal sign-in failed")
+    PORTAL_LOCKED_OUT = 812, _("Client portal account locked")
+    PORTAL_LOGOUT = 813, _("Client signed out of the portal")
+    PORTAL_IDLE_LOGOUT = 814, _("Client signed out after inactivity")
+    PORTAL_LOGOUT_EVERYWHERE = 815, _("Client ended all their portal sessions")
+    PORTAL_PASSWORD_CHANGED = 816, _("Client changed their portal password")
+    PORTAL_TOKEN_CREATED = 817, _("Client API token created")
+    PORTAL_TOKEN_REVOKED = 818, _("Client API token revoked")
+    PORTAL_VIEWED = 820, _("Client viewed a portal page")
+    PORTAL_CHECK_IN = 821, _("Client check-in from the portal")
+    PORTAL_QUESTIONNAIRE = 822, _("Client questionnaire from the portal")
+    PORTAL_HOMEWORK = 823, _("Client homework answer")
+    PORTAL_PREFERENCES_CHANGED = 824, _("Client changed their portal settings")
+    PORTAL_SUPPORT_SHOWN = 825, _("Crisis support message shown to the client")
+    PORTAL_REMINDER_SENT = 840, _("Portal reminder e-mailed")
+    PORTAL_SETTINGS_CHANGED = 850, _("Portal settings changed")
+
 
 class AuditEvent(models.Model):
     """One audited action. Rows are only ever inserted: database triggers refuse UPDATE and DELETE."""
