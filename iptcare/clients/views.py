@@ -85,7 +85,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "people": client.people.order_by("name"),
         "status_changes": client.status_changes.select_related("changed_by")[:10],
         "can_write": _can_write(request, client),
-        "open_alerts": list(client.alerts.open().order_by("-raised_at")),
+        "open_alerts": list(client.alerts.open().select_related("administration").order_by("-raised_at")),
         "due": due_by_client([client]).get(client.pk, []),
         "timeline": latest_care(client),
     }

@@ -284,7 +284,8 @@ INVENTORY = {
 }
 
 # Who died, in the grief stories: not in the inventory, and recorded among the client's people only when the grief
-# area names them. Family, so the relative named with the event shares the loss.
+# area names them. Family, so the relative named with the event shares the loss. Texts in the client's own words
+# (a trigger, the safety plan) say {my_deceased}: "my stepfather".
 DECEASED = ["their grandfather", "their uncle", "their stepfather", "their godmother"]
 # How the client's use is spoken of, what they are offered, and the substance's name, by primary substance.
 USE_WORDS = {
@@ -368,7 +369,7 @@ TRIGGERS = {
     ),
     "grief": (
         "emotional",
-        "Reminders of {deceased}: the anniversary, old photos, their favourite songs",
+        "Reminders of {my_deceased}: the anniversary, old photos, the songs we shared",
         "The family home; the cemetery",
         "Sad, guilty, empty",
         "moderate",

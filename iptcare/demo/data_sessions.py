@@ -2,8 +2,9 @@
 
 Placeholders are filled from the episode's words (see _DemoEpisode in the demo command): {name}, {use} (drinking,
 using…), {habit} (the client's own word for the substance: the drink, the pills…), {offer}, {substance}, {site},
-{deceased}, {dispute}, {sponsor}, {support}, {family}, {other}. A template names a person only when the
-story guarantees one: {dispute} in dispute stories, {sponsor} in recovery stories and second areas.
+{deceased} ("their stepfather"; {my_deceased}, "my stepfather", in the client's own words), {dispute}, {sponsor},
+{support}, {family}, {other}. A template names a person only when the story guarantees one: {dispute} in dispute
+stories, {sponsor} in recovery stories and second areas.
 
 Techniques follow IPT-DOMAIN §3; notes open with the interval history, which links events since the last session
 to mood and use.
@@ -583,7 +584,7 @@ MAINTENANCE_FOCUS = "Maintenance IPT: keep the gains in {focus}; mood and use re
 
 SAFETY_WARNING_SIGNS = {
     "dispute": "After a row with {dispute}: lying awake going over it",
-    "grief": "Anniversaries and birthdays of {deceased}",
+    "grief": "Anniversaries and birthdays of {my_deceased}",
     "recovery": "Evenings alone with nothing planned",
     "job": "Days in bed with no reason to get up",
     "separation": "Late nights looking at the ex-partner's posts",

@@ -85,7 +85,18 @@ def do_open_episode(
         obj=episode,
         extra={"opened": episode.format, "planned_sessions": sessions},
     )
+    _schedule_measures_when_none(client, acting_user)
     return episode
+
+
+def _schedule_measures_when_none(client: Client, acting_user: User) -> None:
+    """An episode is measured (PRODUCT.md 2.3): a client without any questionnaire schedule gets the program's usual
+    one (PHQ-9 and GAD-7 weekly, AUDIT and DAST-10 at intake and discharge), which the team can change."""
+    from iptcare.measures.actions import do_apply_standard_schedule
+    from iptcare.measures.models import MeasureSchedule
+
+    if not MeasureSchedule.objects.filter(client=client).exists():
+        do_apply_standard_schedule(client, acting_user=acting_user)
 
 
 EDITABLE_FIELDS = ("primary_therapist", "session_minutes", "start_date")
@@ -174,6 +185,7 @@ def do_change_episode_status(episode: Episode, status: str, *, acting_user: User
                     % {"tasks": "; ".join(open_tasks)}
                 }
             )
+    _refuse_while_safety_alert_open(episode, status)
     old = episode.status
     episode.status = status
     episode.save(update_fields=["status"])
@@ -187,6 +199,25 @@ def do_change_episode_status(episode: Episode, status: str, *, acting_user: User
         extra={"note": note} if note else None,
     )
     return episode
+
+
+# Moving on: to the middle phase, to closure or to completion. Dropping out and transfer stay possible: they record
+# what happened, and the alert stays open with the client's team.
+MOVING_ON = (EpisodeStatus.TREATMENT, EpisodeStatus.CLOSURE, EpisodeStatus.COMPLETED)
+
+
+def _refuse_while_safety_alert_open(episode: Episode, status: str) -> None:
+    """A positive PHQ-9 item 9 is a blocking safety task: a C-SSRS and a disposition close it before the episode
+    moves on (IPT-DOMAIN §5)."""
+    from iptcare.measures.models import Alert
+
+    if status in MOVING_ON and Alert.objects.open().filter(client_id=episode.client_id, needs_cssrs=True).exists():
+        raise ValidationError(
+            _(
+                "A safety alert is open (PHQ-9 item 9): give the C-SSRS screener and close the alert with a "
+                "disposition before the episode moves on."
+            )
+        )
 
 
 def open_episode_of(client: Client) -> Episode | None:

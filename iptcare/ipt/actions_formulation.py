@@ -584,7 +584,13 @@ def do_save_contract(
     if contract is None:
         contract = Contract(episode=episode, updated_by=acting_user)
     before = {} if created else _contract_values(contract)
+    was_suggested_end = not created and contract.end_date == suggested_end_date(
+        contract.start_date, contract.sessions, contract.frequency
+    )
     _apply(contract, data, CONTRACT_FIELDS)
+    if _end_date_follows(contract, data, was_suggested_end):
+        # The end date was the suggested one (or none was given): it follows the sessions, start and frequency.
+        contract.end_date = suggested_end_date(contract.start_date, contract.sessions, contract.frequency)
     old_modalities = before.get("modalities", [])
     new_modalities = old_modalities if modalities is None else [f"{kind}: {provider}" for kind, provider in modalities]
     errors: dict[str, Any] = dict(
@@ -625,8 +631,27 @@ def do_save_contract(
         Modality.objects.bulk_create(
             [Modality(contract=contract, kind=kind, provider=provider) for kind, provider in modalities]
         )
+    if contract.sessions != episode.planned_sessions:
+        # The contract is where the number of sessions is fixed (IPT-DOMAIN §1): until it is signed, the episode's
+        # plan follows it; afterwards only a renegotiation changes it.
+        changes["planned_sessions"] = [episode.planned_sessions, contract.sessions]
+        episode.planned_sessions = contract.sessions
+        episode.save(update_fields=["planned_sessions"])
     _record(episode, contract, "contract", acting_user, changes)
     return contract
+
+
+def _end_date_follows(contract: Contract, data: dict[str, Any], was_suggested: bool) -> bool:
+    if contract.start_date is None or contract.sessions is None or contract.frequency not in Frequency.values:
+        return False
+    if contract.end_date is None:
+        return True
+    given = data.get("end_date")
+    return (
+        was_suggested
+        and (given is None or given == contract.end_date)
+        and any(name in data for name in ("sessions", "start_date", "frequency"))
+    )
 
 
 def _modality_errors(modalities: list[tuple[str, str]]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -134,8 +134,10 @@ def _alerts(client: Client, since: dt.datetime, until: dt.datetime) -> list[Item
 
     from iptcare.measures.models import Alert
 
-    alerts = Alert.objects.filter(client=client).filter(
-        Q(raised_at__gt=since, raised_at__lte=until) | Q(closed_at__gt=since, closed_at__lte=until)
+    alerts = (
+        Alert.objects.filter(client=client)
+        .filter(Q(raised_at__gt=since, raised_at__lte=until) | Q(closed_at__gt=since, closed_at__lte=until))
+        .select_related("administration")
     )
     items = []
     for alert in alerts:
@@ -146,13 +148,21 @@ def _alerts(client: Client, since: dt.datetime, until: dt.datetime) -> list[Item
                     alert.raised_at,
                     "alert",
                     _("Alert: %(rule)s") % {"rule": alert.get_rule_display()},
-                    alert.detail,
+                    _alert_detail(alert),
                     url,
                 )
             )
         if alert.closed_at and since < alert.closed_at <= until:
             items.append(Item(alert.closed_at, "alert", _("Alert closed"), alert.disposition, url))
     return items
+
+
+def _alert_detail(alert: Any) -> str:
+    """The questionnaire behind the alert ("PHQ-9 12"), or the words stored with it (a lapse, missed sessions)."""
+    given = alert.administration
+    if given is not None:
+        return f"{given.instrument_code} {given.total_display}"
+    return alert.detail
 
 
 def _episode_changes(client: Client, since: dt.datetime, until: dt.datetime) -> list[Item]:

@@ -346,8 +346,8 @@ class ContractForm(RuleFormMixin, forms.ModelForm):
         self.episode = episode
         low, high = SESSION_MINUTES_RANGE
         self.fields["sessions"].help_text = _(
-            "The episode plans %(count)d. The contract can be signed only with that number; to change it, record "
-            "a renegotiation."
+            "The episode plans %(count)d. The number agreed here becomes the episode's plan; once both have signed, "
+            "only a renegotiation changes it."
         ) % {"count": episode.planned_sessions}
         self.fields["session_minutes"].widget.attrs.update(min=low, max=high)
         fewest, most = SESSION_RANGE[Format(episode.format)]

@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.ipt.models import Assessment, Contract, Episode, EpisodeStatus, Format, Formulation, InventoryEntry
-from iptcare.ipt.phases import PHASE_LABELS, Phase, TerminationStatus, phase_of_session, termination_status
+from iptcare.ipt.phases import (
+    PHASE_LABELS,
+    Phase,
+    TerminationStatus,
+    phase_in_status,
+    phase_of_session,
+    termination_status,
+)
 from iptcare.measures.models import Administration
 from iptcare.measures.schedules import Due, due_by_client
 
@@ -114,12 +121,7 @@ def initial_phase_tasks(episode: Episode) -> list[Task]:
             bool(assessment and assessment.diagnosis_explained_on) and bool(given & set(SCREENING_MOOD)),
             "assessment_edit",
         ),
-        Task(
-            "medication",
-            str(_("Medication assessed by a physician")),
-            bool(assessment and assessment.medication_assessed_on),
-            "assessment_edit",
-        ),
+        _medication_task(episode, assessment),
         Task(
             "inventory",
             str(_("Interpersonal inventory of the important people")),
@@ -150,6 +152,21 @@ def initial_phase_tasks(episode: Episode) -> list[Task]:
     ]
 
 
+def _medication_task(episode: Episode, assessment: Assessment | None) -> Task:
+    """The physician records it on the assessment; with no physician on the care team, the task says to add one."""
+    from iptcare.clients.models import TeamRole
+
+    done = bool(assessment and assessment.medication_assessed_on)
+    if done or episode.client.care_team.filter(team_role=TeamRole.PHYSICIAN).exists():
+        return Task("medication", str(_("Medication assessed by a physician")), done, "assessment_edit")
+    return Task(
+        "medication",
+        str(_("Medication assessed by a physician — no physician is on the care team yet: add one")),
+        False,
+        "care_team",
+    )
+
+
 def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
     """The phase engine: the phase from the format and the session number (IPT-DOMAIN §1), the tasks still due,
     the termination prompt from N−4 and its deadline at N−2, and the questionnaires due."""
@@ -165,7 +182,9 @@ def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
     past_initial = last_initial > 0 and (current >= last_initial if held is not None else current > last_initial)
     all_done = all(t.done for t in tasks)
     next_number = current + 1 if held is not None else max(current, 1)
-    next_phase = phase_of_session(episode.format, next_number, episode.planned_sessions)
+    next_phase = phase_in_status(
+        phase_of_session(episode.format, next_number, episode.planned_sessions), episode.status
+    )
     termination = termination_status(
         episode.format, current, episode.planned_sessions, episode.termination_raised_on is not None
     )
@@ -175,7 +194,7 @@ def guidance_for(episode: Episode, today: dt.date | None = None) -> Guidance:
         initial_phase_last_session=last_initial,
         sessions_left=max(episode.planned_sessions - current, 0)
         if held is not None
-        else max(episode.planned_sessions - estimated + 1, 0),
+        else max(episode.planned_sessions - max(estimated, 1) + 1, 0),
         tasks=tasks,
         overdue=in_initial_phase and past_initial and not all_done,
         ready_for_middle_phase=in_initial_phase and all_done,

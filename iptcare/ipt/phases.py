@@ -61,6 +61,16 @@ def phase_of_session(format_: str, number: int, contracted: int) -> str:
     return Phase.MIDDLE
 
 
+def phase_in_status(phase: str, status: str) -> str:
+    """The phase by the session count, moved on when the episode's status has moved further: an initial phase
+    finished early is the middle phase, and an episode in closure is in its termination phase."""
+    if status == "treatment" and phase == Phase.INITIAL:
+        return Phase.MIDDLE
+    if status == "closure" and phase in (Phase.INITIAL, Phase.MIDDLE):
+        return Phase.TERMINATION
+    return phase
+
+
 @dataclass(frozen=True)
 class TerminationStatus:
     """Where the episode stands on raising the end of treatment with the client."""

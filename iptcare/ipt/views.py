@@ -35,6 +35,7 @@ from iptcare.ipt.forms import (
 )
 from iptcare.ipt.guidance import guidance_for, next_session_of
 from iptcare.ipt.models import Assessment, Episode
+from iptcare.measures.selectors import latest_by_instrument, progress
 
 
 def _can_write(request: HttpRequest, client: Client) -> bool:
@@ -89,7 +90,8 @@ def episode_detail(request: HttpRequest, client_id: int, episode_id: int) -> Htt
         "status_form": EpisodeStatusForm(initial={"status": episode.status}),
         "status_changes": episode.status_changes.select_related("changed_by")[:10],
         "renegotiations": episode.renegotiations.select_related("recorded_by"),
-        "measures": episode.administrations.order_by("-administered_at")[:10],
+        "latest_measures": latest_by_instrument(client),
+        "mood_progress": [p for p in (progress(client, "PHQ-9"), progress(client, "GAD-7")) if p is not None],
         "next_session": next_session_of(episode),
         "group_membership": membership_of_episode(episode),
         "termination_form": TerminationRaisedForm(initial={"termination_raised_on": timezone.localdate()}),

@@ -158,22 +158,11 @@ def deterioration_since_baseline(administration: Administration, *, threshold: f
     """A description when the total got reliably worse than at the first administration, else ""."""
     if administration.total is None:
         return ""
-    from iptcare.measures.selectors import baseline_for
+    from iptcare.measures.selectors import baseline_against
 
-    earlier = list(
-        Administration.objects.current()
-        .filter(
-            client_id=administration.client_id,
-            instrument_code=administration.instrument_code,
-            instrument_version=administration.instrument_version,
-            total__isnull=False,
-        )
-        .exclude(pk=administration.pk)
-        .order_by("administered_at", "id")
-    )
-    baseline, _chosen = baseline_for(administration.client, administration.instrument_code, earlier)
-    # A result entered with an earlier date than the baseline says nothing about getting worse since.
-    if baseline is None or administration.administered_at <= baseline.administered_at:
+    # None too for a result entered with an earlier date than the baseline: it says nothing about getting worse since.
+    baseline = baseline_against(administration)
+    if baseline is None:
         return ""
     change = change_between(administration.instrument, baseline.total, administration.total, threshold=threshold)
     if change.verdict != "deteriorated":

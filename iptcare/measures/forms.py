@@ -35,6 +35,11 @@ class InstrumentForm(forms.Form):
                     "value": item.asked_if.value,  # type: ignore[union-attr]
                     "item": item.asked_if.on.removeprefix("item:"),  # type: ignore[union-attr]
                 }
+            # Every field is optional to the form, since a blank is recorded as missing; the pages say so once, and
+            # only an item the instrument itself makes optional (the PHQ-9 difficulty question) is marked here.
+            if not item.required:
+                optional = _("Optional: not counted in the total.") if not item.scored else _("Optional.")
+                hint = f"{optional} {hint}".strip()
             self.fields[f"item_{item.key}"] = forms.ChoiceField(
                 label=f"{item.key}. {item.text}",
                 choices=[(str(option.value), option.label) for option in item.options],

@@ -6,13 +6,19 @@ administration that points at the one it corrects. Alerts change status but are 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.measures.instruments import get_instrument
 from iptcare.measures.instruments.base import Instrument
+
+if TYPE_CHECKING:
+    from iptcare.measures.selectors import AlertFacts
 
 
 class AnsweredBy(models.TextChoices):
@@ -95,6 +101,48 @@ class Administration(models.Model):
             return "—"
         return str(int(self.total)) if float(self.total).is_integer() else f"{self.total:.2f}"
 
+    @property
+    def screen_rule(self) -> str:
+        """The instrument's positive-screen cut-off in words ("≥4 men / ≥3 women"); "" when it has none."""
+        rule = self.instrument.screening
+        if rule is None:
+            return ""
+        if not rule.at_least_by_sex:
+            return f"≥{_number(rule.at_least)}"
+        words = {"male": _("men"), "female": _("women")}
+        order = [sex for sex in words if sex in rule.at_least_by_sex]
+        order += [sex for sex in rule.at_least_by_sex if sex not in words]
+        return " / ".join(f"≥{_number(rule.at_least_by_sex[sex])} {words.get(sex, sex)}" for sex in order)
+
+    @property
+    def screen_label(self) -> str:
+        """ "Positive screen (≥4 men / ≥3 women)", "Negative screen (≥3)", or "" when not screened."""
+        if self.positive is None:
+            return ""
+        if self.positive:
+            return str(_("Positive screen (%(rule)s)") % {"rule": self.screen_rule})
+        return str(_("Negative screen (%(rule)s)") % {"rule": self.screen_rule})
+
+    @property
+    def screen_cut_off_note(self) -> str:
+        """Which cut-off applied when it depends on sex at birth and that was not recorded; else ""."""
+        rule = self.instrument.screening
+        if self.positive is None or rule is None or not rule.at_least_by_sex or self.sex_used in rule.at_least_by_sex:
+            return ""
+        return str(
+            _("Sex at birth is not recorded as female or male: the cut-off of %(n)s was used.")
+            % {"n": _number(rule.cut_off(None))}
+        )
+
+    @property
+    def result_label(self) -> str:
+        """The band, or the screen result for an instrument without bands (AUDIT-C, PHQ-2); "" for neither."""
+        return self.band_label or self.screen_label
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
 
 class AlertRule(models.TextChoices):
     PHQ9_ITEM9 = "phq9_item9", _("PHQ-9 item 9 above 0")
@@ -171,6 +219,13 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} ({self.get_status_display()})"
+
+    @cached_property
+    def facts(self) -> AlertFacts:
+        """What raised the alert: the instrument, the result and its scores (see selectors.describe_alert)."""
+        from iptcare.measures.selectors import describe_alert
+
+        return describe_alert(self)
 
 
 class SelfReportLinkQuerySet(models.QuerySet):

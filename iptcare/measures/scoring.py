@@ -143,13 +143,7 @@ def _positive(instrument: Instrument, total: float | None, sex: str | None) -> b
     rule = instrument.screening
     if rule is None or total is None:
         return None
-    if sex in rule.at_least_by_sex:
-        cut_off = rule.at_least_by_sex[sex]
-    elif rule.at_least_by_sex and rule.when_sex_unknown is not None:
-        cut_off = rule.when_sex_unknown
-    else:
-        cut_off = rule.at_least
-    return total >= cut_off
+    return total >= rule.cut_off(sex)
 
 
 def parse_answer_tokens(instrument: Instrument, tokens: Sequence[str]) -> dict[str, Value | None]:

@@ -44,7 +44,7 @@ from iptcare.measures.links import (
 )
 from iptcare.measures.models import Administration, Alert, MeasureSchedule, MeasureSettings, SelfReportLink
 from iptcare.measures.schedules import due_for, last_given_dates
-from iptcare.measures.selectors import chart_for, history, latest_by_instrument, progress
+from iptcare.measures.selectors import chart_for, history, latest_by_instrument, open_episodes, progress
 from iptcare.substance_use.selectors import use_summary
 
 
@@ -77,8 +77,9 @@ def measures_overview(request: HttpRequest, client_id: int) -> HttpResponse:
         "use": use_summary(client, today - dt.timedelta(days=27), today),
         "new_link": request.session.pop(NEW_LINK_SESSION_KEY, None),
         "links": client.self_report_links.select_related("created_by")[:10],
-        "link_form": SelfReportLinkForm(client=client),
-        "schedule_form": ScheduleForm(),
+        # Prefixed: both forms have a "Questionnaire" select, and each label must point at its own control.
+        "link_form": SelfReportLinkForm(client=client, prefix=LINK_FORM_PREFIX),
+        "schedule_form": ScheduleForm(prefix=SCHEDULE_FORM_PREFIX),
         "schedules": list(client.measure_schedules.all()),
         "due": due_for(client.measure_schedules.all(), last_given_dates(client), client, timezone.localdate()),
         "open_alerts": [a for a in alerts if a.status == "open"],
@@ -100,9 +101,31 @@ def give_instrument(request: HttpRequest, client_id: int, code: str) -> HttpResp
     form = InstrumentForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         administration = do_record_administration(client, instrument.code, form.answers(), acting_user=request.user)
+        messages.success(request, _saved_message(administration))
         return redirect("administration_detail", client_id=client.pk, administration_id=administration.pk)
     record_event(EventType.MEASURES_VIEWED, actor=request.user, client=client, obj=client)
-    return render(request, "measures/give.html", {"client": client, "instrument": instrument, "form": form})
+    context = {"client": client, "instrument": instrument, "form": form, "open_episodes": open_episodes(client)}
+    return render(request, "measures/give.html", context)
+
+
+def _saved_message(administration: Administration) -> str:
+    """ "PHQ-9 saved: total 6, Mild.", "AUDIT-C saved: total 8, Positive screen (…)." or "C-SSRS saved: Low risk." """
+    code, result = administration.instrument_code, administration.result_label
+    if administration.total is not None:
+        if result:
+            return _("%(code)s saved: total %(total)s, %(result)s.") % {
+                "code": code,
+                "total": administration.total_display,
+                "result": result,
+            }
+        return _("%(code)s saved: total %(total)s.") % {"code": code, "total": administration.total_display}
+    if administration.instrument.method == "none":
+        if result:
+            return _("%(code)s saved: %(result)s.") % {"code": code, "result": result}
+        return _("%(code)s saved.") % {"code": code}
+    return _("%(code)s saved, without a total: an item it needs was left blank and is recorded as missing.") % {
+        "code": code
+    }
 
 
 @require_staff
@@ -127,6 +150,7 @@ def administration_detail(request: HttpRequest, client_id: int, administration_i
         "alerts": alerts,
         "progress": progress(client, instrument.code),
         "can_write": _can_write(request, client),
+        "open_episodes": open_episodes(client),
         "chart": chart_for(client, instrument.code, administrations, {administration.pk} if alerts else set()),
     }
     return render(request, "measures/administration.html", context)
@@ -135,7 +159,9 @@ def administration_detail(request: HttpRequest, client_id: int, administration_i
 @require_staff
 def alert_close(request: HttpRequest, client_id: int, alert_id: int) -> HttpResponse:
     client = access_client_by_id(request.user, client_id, write=True)
-    alert = Alert.objects.filter(client=client, pk=alert_id).select_related("administration").first()
+    alert = (
+        Alert.objects.filter(client=client, pk=alert_id).select_related("administration", "owner", "closed_by").first()
+    )
     if alert is None:
         raise Http404("No such alert.")
     form = CloseAlertForm(request.POST or None, alert=alert)
@@ -161,13 +187,15 @@ def alert_close(request: HttpRequest, client_id: int, alert_id: int) -> HttpResp
 
 
 NEW_LINK_SESSION_KEY = "new_self_report_link"
+LINK_FORM_PREFIX = "link"
+SCHEDULE_FORM_PREFIX = "schedule"
 
 
 @require_staff
 @require_POST
 def link_create(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access_client_by_id(request.user, client_id, write=True)
-    form = SelfReportLinkForm(request.POST, client=client)
+    form = SelfReportLinkForm(request.POST, client=client, prefix=LINK_FORM_PREFIX)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("instrument", [])) or _("Choose a questionnaire."))
         return redirect("measures_overview", client_id=client.pk)
@@ -227,7 +255,7 @@ def schedule_change(request: HttpRequest, client_id: int) -> HttpResponse:
         do_remove_schedule(schedule, acting_user=request.user)
         messages.success(request, _("Removed the schedule %(schedule)s.") % {"schedule": schedule})
     else:
-        form = ScheduleForm(request.POST)
+        form = ScheduleForm(request.POST, prefix=SCHEDULE_FORM_PREFIX)
         if form.is_valid():
             try:
                 do_add_schedule(

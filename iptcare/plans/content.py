@@ -46,6 +46,16 @@ class TriggerCategory(models.TextChoices):
     HALT = "halt", _("HALT: hungry, angry, lonely, tired")
 
 
+# How a kind of trigger reads on the staff pages and in print, where it differs from its label: the labels stay as
+# they are for the client portal, which shows them, translated.
+CATEGORY_NAMES = {TriggerCategory.HALT: _("HALT (hungry, angry, lonely, tired)")}
+
+
+def category_name(category: str) -> str:
+    """The name of a kind of trigger: "HALT (hungry, angry, lonely, tired)", "Using associates"."""
+    return str(CATEGORY_NAMES.get(category) or TriggerCategory(category).label)
+
+
 EXTERNAL_CATEGORIES = frozenset(
     {
         TriggerCategory.PEOPLE,
@@ -77,6 +87,12 @@ class TriggerItem(Item):
     @property
     def is_external(self) -> bool:
         return self.category in EXTERNAL_CATEGORIES
+
+    @property
+    def kind_label(self) -> str:
+        """Its side and kind: "Internal — HALT (hungry, angry, lonely, tired)", "External — Using associates"."""
+        side = _("External") if self.is_external else _("Internal")
+        return f"{side} — {category_name(self.category)}"
 
 
 class SignItem(Item):
@@ -171,10 +187,22 @@ class Section:
     step: int | None = None
     # Needed before the version can be finalised.
     required: bool = False
+    # Shown in an empty editor of a section of lines: examples of what the client might say.
+    placeholder: Promise | None = None
 
 
 RELAPSE_SECTIONS: tuple[Section, ...] = (
-    Section("reasons", SectionKind.LINES, _("Reasons for recovery"), _("What recovery is for, in the client's words.")),
+    # Nothing in the record is in the client's words, so nothing is suggested here (suggestions.py): the section asks.
+    Section(
+        "reasons",
+        SectionKind.LINES,
+        _("Reasons for recovery"),
+        _(
+            "What recovery is for, in the client's own words: ask who and what matters most to them, and what they "
+            "want their life to look like."
+        ),
+        placeholder=_("For example:\nMy children\nKeeping my job\nFeeling like myself again"),
+    ),
     Section(
         "triggers",
         SectionKind.TRIGGERS,

@@ -26,10 +26,13 @@ if TYPE_CHECKING:
 
 # What the client says when the record has no coping step for a trigger or sign.
 DEFAULT_COPING = "Stop, leave if I can, and call someone on this plan."
+# Reasons for recovery are the client's own words, never suggested from the record: these are what they said.
+DEMO_REASONS = ["The people who stood by me", "Waking up clear-headed", "Feeling like myself again"]
 
 
 def build_final_plan(episode: Episode, *, acting_user: User) -> RelapsePreventionPlan:
-    """Every suggestion picked, a coping step wherever one is missing, boosters agreed, then finalised."""
+    """Every suggestion picked, a coping step wherever one is missing, the client's reasons for recovery, boosters
+    agreed, then finalised."""
     plan = do_start_plan_version(RelapsePreventionPlan.kind, episode, acting_user=acting_user)
     for section in RELAPSE_SECTIONS:
         content = plan.parsed()
@@ -43,6 +46,7 @@ def build_final_plan(episode: Episode, *, acting_user: User) -> RelapsePreventio
         for item in items:
             item["coping"] = item["coping"] or DEFAULT_COPING
         plan = do_save_plan_section(plan, key, items, acting_user=acting_user)
+    plan = do_save_plan_section(plan, "reasons", DEMO_REASONS, acting_user=acting_user)
     today = timezone.localdate()
     boosters = {
         "frequency": "Monthly for three months",

@@ -27,6 +27,7 @@ from iptcare.plans.content import (
     Section,
     SectionKind,
     TriggerCategory,
+    category_name,
 )
 from iptcare.plans.models import ENDING_DECISIONS, ClosureDecision
 from iptcare.plans.suggestions import Suggestion
@@ -35,8 +36,8 @@ SOURCE_FIELD = {"required": False, "widget": forms.HiddenInput, "max_length": 60
 
 
 def _category_choices() -> list[Any]:
-    external = [(c.value, c.label) for c in TriggerCategory if c in EXTERNAL_CATEGORIES]
-    internal = [(c.value, c.label) for c in TriggerCategory if c not in EXTERNAL_CATEGORIES]
+    external = [(c.value, category_name(c)) for c in TriggerCategory if c in EXTERNAL_CATEGORIES]
+    internal = [(c.value, category_name(c)) for c in TriggerCategory if c not in EXTERNAL_CATEGORIES]
     return [("", _("Choose the kind of trigger")), (_("External"), external), (_("Internal"), internal)]
 
 
@@ -190,6 +191,8 @@ class LinesEditor(SectionEditor):
         self.form = LinesForm(data, initial={"lines": "\n".join(value)})
         self.form.fields["lines"].label = self.section.label
         self.form.fields["lines"].help_text = _("One per line. %(help)s") % {"help": self.section.help}
+        if self.section.placeholder:
+            self.form.fields["lines"].widget.attrs["placeholder"] = self.section.placeholder
 
     def is_valid(self) -> bool:
         return self.form.is_valid()

@@ -135,7 +135,10 @@ class ClosureOut(Schema):
     has_final_relapse_plan: bool
     safety_plan_expected: bool
     non_responder: bool | None = Field(
-        description="No reliable PHQ-9 improvement (IPT-DOMAIN §6); null without a PHQ-9 at baseline and later."
+        description=(
+            "No reliable PHQ-9 improvement (a drop smaller than the reliable-change threshold); null without a PHQ-9 "
+            "at baseline and later."
+        )
     )
     outcomes_now: dict[str, Any]
     goals: list[GoalOut]

@@ -36,7 +36,13 @@ from iptcare.plans.content import LIST_KINDS, compare, finalise_problems, is_fil
 from iptcare.plans.forms import FinaliseForm, PickSuggestionsForm, editor_for
 from iptcare.plans.models import RelapsePreventionPlan, SafetyPlan, VersionedPlan
 from iptcare.plans.selectors import PlanState, SectionView, plan_state, risk_signals, section_views
-from iptcare.plans.suggestions import Suggestion, read_record, suggestions_for, suggestions_for_section
+from iptcare.plans.suggestions import (
+    Suggestion,
+    offers_suggestions,
+    read_record,
+    suggestions_for,
+    suggestions_for_section,
+)
 
 # URL name prefix and page title of each kind of plan.
 URL_PREFIX = {RelapsePreventionPlan.kind: "plan", SafetyPlan.kind: "safety_plan"}
@@ -192,6 +198,7 @@ def plan_section(request: HttpRequest, client_id: int, episode_id: int, kind: st
         pick_form=pick_form,
         groups=_grouped(offered),
         is_list=spec.kind in LIST_KINDS,
+        has_suggestions=offers_suggestions(kind, spec.key),
     )
     return render(request, "plans/section_form.html", context)
 

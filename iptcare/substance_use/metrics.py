@@ -2,7 +2,8 @@
 
 Definitions (IPT-DOMAIN §6; Timeline Followback, Sobell & Sobell): a day that was not recorded is *missing* and is
 never counted as abstinent. Percent days abstinent divides by every day of the window, so missing days lower it;
-the percent of *recorded* days is given beside it, labelled as such.
+the percent of *recorded* days is given beside it, labelled as such. With no day recorded both are None ("no data"),
+as on the caseload, not 0 %.
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ class WindowMetrics:
     days_missing: int
     abstinent_days: int
     use_days: int
-    # Abstinent days ÷ days in the window × 100: missing days count against it (IPT-DOMAIN §6).
-    percent_days_abstinent: float
+    # Abstinent days ÷ days in the window × 100: missing days count against it (IPT-DOMAIN §6). None when no day
+    # was recorded: a window with nothing recorded has no figure, and must never read as 0 % abstinent.
+    percent_days_abstinent: float | None
     # Abstinent days ÷ recorded days × 100; None when no day was recorded.
     percent_recorded_days_abstinent: float | None
     drinking_days: int
@@ -138,7 +140,7 @@ def window_metrics(
         days_missing=days_in_window - recorded,
         abstinent_days=abstinent,
         use_days=recorded - abstinent,
-        percent_days_abstinent=_percent(abstinent, days_in_window),
+        percent_days_abstinent=_percent(abstinent, days_in_window) if recorded else None,
         percent_recorded_days_abstinent=_percent(abstinent, recorded) if recorded else None,
         drinking_days=len(drinking),
         drinking_days_without_amount=len(drinking) - len(with_amount),

@@ -104,7 +104,9 @@ class UseMetricsOut(Schema):
     days_missing: int
     abstinent_days: int
     use_days: int
-    percent_days_abstinent: float = Field(description="Abstinent days ÷ days in the window × 100 (missing days count).")
+    percent_days_abstinent: float | None = Field(
+        description="Abstinent days ÷ days in the window × 100 (missing days count); null when no day was recorded."
+    )
     percent_recorded_days_abstinent: float | None = Field(description="Abstinent days ÷ recorded days × 100.")
     drinking_days: int
     drinking_days_without_amount: int

@@ -76,7 +76,7 @@ def use_overview(request: HttpRequest, client_id: int) -> HttpResponse:
         ],
         "days_of_use": [(Substance(s).label, n) for s, n in metrics.days_of_use.items()],
         "recent_check_ins": list(check_ins(client)[:RECENT_CHECK_INS]),
-        "open_alerts": list(client.alerts.open().order_by("-raised_at")),
+        "open_alerts": list(client.alerts.open().select_related("administration").order_by("-raised_at")),
         "can_write": _can_write(request, client),
         "calendar_query": urlencode(
             {"start": max(start, end - dt.timedelta(days=DEFAULT_CALENDAR_DAYS - 1)), "end": end}

@@ -1,5 +1,5 @@
 """Scheduling sessions and recording what became of them: generated from the contract, added, rescheduled,
-cancelled, attended or missed.
+cancelled, attended or missed, and put back to scheduled when attended or missed was recorded by mistake.
 
 Each do_* function is one audited transaction. It locks the episode row first, so two changes to one episode's
 schedule never interleave: the "missed twice in a row" check reads a session's neighbours under that lock. The
@@ -26,9 +26,11 @@ from iptcare.ipt.models import Contract, Episode, Frequency
 from iptcare.measures.actions import raise_alert
 from iptcare.measures.models import Alert, AlertRule
 from iptcare.therapy.models import (
+    GROUP_SESSION,
     MINUTES_RANGE,
     CancelledBy,
     SessionKind,
+    SessionNote,
     SessionStatus,
     TherapySession,
 )
@@ -251,6 +253,51 @@ def do_mark_missed(session: TherapySession, *, acting_user: User, notify: bool =
     return session
 
 
+def undo_refusal(session: TherapySession) -> str:
+    """Why the attended or missed record of a session cannot be put back to scheduled, or "" when it can.
+
+    Attendance recorded by mistake is corrected while nothing rests on it: an attended session without a note (a
+    note, draft or signed, is never deleted), and a missed session that is not one of two missed in a row behind an
+    open "two sessions missed in a row" alert (the alert is never deleted: it is closed first, with a disposition).
+    Group attendance is recorded on the group's pages.
+    """
+    if session.kind == GROUP_SESSION:
+        return _("Group attendance is recorded on the group session's page.")
+    if session.status == SessionStatus.ATTENDED:
+        if SessionNote.objects.filter(session_id=session.pk).exists():
+            return _(
+                "A note is written for this session, so it stays recorded as attended: a note, draft or signed, is "
+                "never deleted. Correct a signed note with an amendment."
+            )
+        return ""
+    if session.status == SessionStatus.MISSED:
+        before, after = _neighbours(session)
+        in_a_row = any(s is not None and s.status == SessionStatus.MISSED for s in (before, after))
+        alert_open = Alert.objects.open().filter(client_id=session.episode.client_id, rule=AlertRule.MISSED_SESSIONS)
+        if in_a_row and alert_open.exists():
+            return _(
+                "This session is one of two missed in a row, and the alert they raised is open. The alert is never "
+                "deleted: review it and close it with a disposition (say the session was recorded as missed by "
+                "mistake), then undo."
+            )
+        return ""
+    return _("Only an attended or missed session is put back to scheduled.")
+
+
+@transaction.atomic
+def do_undo_attendance(session: TherapySession, *, acting_user: User) -> TherapySession:
+    """Put an attended or missed session back to scheduled, when its record was a mistake (see undo_refusal). The
+    audit trail keeps the old and new status; the session can then be recorded again, moved or cancelled."""
+    session = lock_session(session)
+    refusal = undo_refusal(session)
+    if refusal:
+        raise ValidationError(refusal, code="not_undoable")
+    if session.status == SessionStatus.MISSED:
+        # The slot was free while the session counted as missed: another session may have taken it since.
+        _check_no_clash(session.therapist_id, session.scheduled_start, session.minutes, exclude=session.pk)
+    return _set_status(session, SessionStatus.SCHEDULED, acting_user, what="attendance_undone")
+
+
 def _alert_when_missed_twice(session: TherapySession, *, notify: bool = True) -> None:
     before, after = _neighbours(session)
     in_a_row = [s for s in (before, after) if s is not None and s.status == SessionStatus.MISSED]
@@ -358,11 +405,11 @@ def _check_started(session: TherapySession) -> None:
         raise ValidationError(_("This session has not started yet: record it once it has."), code="not_started")
 
 
-def _set_status(session: TherapySession, status: str, acting_user: User) -> TherapySession:
+def _set_status(session: TherapySession, status: str, acting_user: User, *, what: str = "") -> TherapySession:
     before = session.status
     session.status = status
     _save(session, "status")
-    _record(session, acting_user, {"status": [before, status]}, status)
+    _record(session, acting_user, {"status": [before, status]}, what or status)
     return session
 
 

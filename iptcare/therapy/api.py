@@ -32,6 +32,7 @@ from iptcare.therapy.actions import (
     do_mark_attended,
     do_mark_missed,
     do_reschedule_session,
+    do_undo_attendance,
 )
 from iptcare.therapy.actions_notes import (
     do_add_incident,
@@ -252,6 +253,24 @@ def miss_session(request: HttpRequest, client_id: int, episode_id: int, session_
     session = access_session_by_id(request.user, client_id, episode_id, session_id, write=True)
     try:
         do_mark_missed(session, acting_user=request.user)
+    except ValidationError as error:
+        raise _refused(error) from None
+    return _session_out(session)
+
+
+@router.post(
+    SESSION + "/undo-attendance",
+    response=SessionOut,
+    summary="Put an attended or missed session back to scheduled, when that record was a mistake",
+    description=(
+        "Refused (422) for an attended session that has a note (draft or signed), and for a missed session that is "
+        'one of two in a row while their "two sessions missed in a row" alert is open: close the alert first.'
+    ),
+)
+def undo_attendance(request: HttpRequest, client_id: int, episode_id: int, session_id: int) -> TherapySession:
+    session = access_session_by_id(request.user, client_id, episode_id, session_id, write=True)
+    try:
+        do_undo_attendance(session, acting_user=request.user)
     except ValidationError as error:
         raise _refused(error) from None
     return _session_out(session)

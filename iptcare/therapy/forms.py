@@ -17,7 +17,7 @@ from iptcare.accounts.models import User
 from iptcare.clients.access import PRIMARY_THERAPIST_ROLES
 from iptcare.clients.forms import DateInput
 from iptcare.clients.models import Person
-from iptcare.ipt.models import DisputeStage, Episode, ProblemArea
+from iptcare.ipt.models import DisputeStage, Episode, ProblemArea, ProblemAreaKind
 from iptcare.therapy.actions import cancel_errors, local_start
 from iptcare.therapy.actions_notes import note_errors
 from iptcare.therapy.models import (
@@ -133,6 +133,10 @@ class CancelForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- notes
 
 
+# The dispute stage's help when the focus is a role dispute: signing carries the stage to the formulation.
+DISPUTE_STAGE_CARRIED = _("Signing moves the dispute's stage in the formulation (its history keeps each stage).")
+
+
 class NoteForm(RuleFormMixin, forms.ModelForm):
     techniques = forms.MultipleChoiceField(
         label=_("Techniques used"),
@@ -182,8 +186,24 @@ class NoteForm(RuleFormMixin, forms.ModelForm):
         areas.queryset = ProblemArea.objects.filter(formulation__episode=episode).select_related("dispute_with")
         areas.empty_label = _("No particular focus")
         self.fields["dispute_stage"].choices = [("", _("Not a role dispute")), *DisputeStage.choices]
+        if self._focus_is_role_dispute():
+            # do_sign_note carries the stage to the formulation (actions_notes._carry_dispute_stage).
+            self.fields["dispute_stage"].help_text = DISPUTE_STAGE_CARRIED
         self.fields["risk_review"].choices = list(RiskReview.choices)
         self.fields["risk_review"].required = False
+
+    def _focus_is_role_dispute(self) -> bool:
+        """Whether the focus shown (as posted, else as saved or pre-filled) is a role dispute."""
+        field = self["problem_area"]
+        focus = field.data if self.is_bound else field.initial
+        focus = getattr(focus, "pk", focus)
+        if focus in (None, ""):
+            return False
+        try:
+            area = self.fields["problem_area"].queryset.filter(pk=focus).first()
+        except (TypeError, ValueError):
+            return False
+        return area is not None and area.kind == ProblemAreaKind.ROLE_DISPUTE
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

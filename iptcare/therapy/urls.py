@@ -14,6 +14,7 @@ urlpatterns = [
     path(SESSION + "cancel/", views.session_cancel, name="session_cancel"),
     path(SESSION + "attended/", views.session_attended, name="session_attended"),
     path(SESSION + "missed/", views.session_missed, name="session_missed"),
+    path(SESSION + "undo-attendance/", views.session_undo_attendance, name="session_undo_attendance"),
     path(SESSION + "note/", views_notes.session_note, name="session_note"),
     path(SESSION + "note/autosave/", views_notes.session_note_autosave, name="session_note_autosave"),
     path(SESSION + "note/sign/", views_notes.session_note_sign, name="session_note_sign"),

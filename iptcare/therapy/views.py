@@ -1,6 +1,6 @@
 """The sessions of one episode: the list with its actions, adding, generating from the contract, rescheduling,
-cancelling (after a confirmation), and recording attendance. Everyone who may open the record reads the list; the
-care team changes it."""
+cancelling (after a confirmation), recording attendance in one click, and undoing it (after a confirmation) when it
+was recorded by mistake. Everyone who may open the record reads the list; the care team changes it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from iptcare.audit.models import EventType
 from iptcare.clients.models import Client
 from iptcare.ipt.access import access_episode_by_id
 from iptcare.ipt.models import Contract, Episode
+from iptcare.measures.models import Alert, AlertRule
 from iptcare.therapy.access import access_session_by_id
 from iptcare.therapy.actions import (
     contract_dates,
@@ -32,8 +35,11 @@ from iptcare.therapy.actions import (
     do_mark_attended,
     do_mark_missed,
     do_reschedule_session,
+    do_undo_attendance,
+    undo_refusal,
 )
 from iptcare.therapy.forms import CancelForm, GenerateForm, RescheduleForm, SessionForm
+from iptcare.therapy.models import GROUP_SESSION, SessionKind, SessionStatus, TherapySession
 from iptcare.therapy.selectors import episode_sessions, note_state
 
 
@@ -87,15 +93,33 @@ def session_list(request: HttpRequest, client_id: int, episode_id: int) -> HttpR
     for session in sessions:
         session.episode = episode
         session.note_state = note_state(getattr(session, "note", None))
+    contract = Contract.objects.filter(episode=episode).first()
     context = {
         "client": episode.client,
         "episode": episode,
         "sessions": sessions,
-        "has_contract": Contract.objects.filter(episode=episode).exists(),
+        "has_contract": contract is not None,
+        "generate": generate_offer(contract, sessions),
         "can_write": can_write(request, episode.client),
         "now": timezone.now(),
     }
     return render(request, "therapy/session_list.html", context)
+
+
+def generate_offer(contract: Contract | None, sessions: list[TherapySession]) -> str:
+    """How the list offers "Schedule the contract's sessions": "primary" while no IPT session is booked yet,
+    "secondary" while the contract has sessions left to book, "" once they are all booked or held (or without a
+    contract). Counted as do_generate_sessions counts: cancelled and missed sessions leave room for another."""
+    if contract is None:
+        return ""
+    booked = sum(
+        1
+        for s in sessions
+        if s.kind == SessionKind.SESSION and s.status not in (SessionStatus.CANCELLED, SessionStatus.MISSED)
+    )
+    if booked == 0:
+        return "primary"
+    return "secondary" if booked < contract.sessions else ""
 
 
 @require_staff
@@ -230,13 +254,15 @@ def session_cancel(request: HttpRequest, client_id: int, episode_id: int, sessio
 @require_staff
 @require_POST
 def session_attended(request: HttpRequest, client_id: int, episode_id: int, session_id: int) -> HttpResponse:
+    """One click, as attending is the common case; the message offers the undo (see session_undo_attendance)."""
     session = access_session_by_id(request.user, client_id, episode_id, session_id, write=True)
     try:
-        do_mark_attended(session, acting_user=request.user)
+        session = do_mark_attended(session, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Recorded as attended. The note can now be written."))
+        told = _("Recorded as attended. The note can now be written.")
+        messages.success(request, _with_undo(request, session, told, _("Undo: not attended")))
     return redirect_back(request, session.episode)
 
 
@@ -245,9 +271,71 @@ def session_attended(request: HttpRequest, client_id: int, episode_id: int, sess
 def session_missed(request: HttpRequest, client_id: int, episode_id: int, session_id: int) -> HttpResponse:
     session = access_session_by_id(request.user, client_id, episode_id, session_id, write=True)
     try:
-        do_mark_missed(session, acting_user=request.user)
+        session = do_mark_missed(session, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Recorded as missed."))
+        if session.kind != GROUP_SESSION and undo_refusal(session):
+            # Two missed in a row: the alert is what matters now, and the undo waits for it to be closed.
+            told = _("Recorded as missed. Two sessions are missed in a row: the primary therapist has an alert.")
+            messages.warning(request, told)
+        else:
+            messages.success(request, _with_undo(request, session, _("Recorded as missed."), _("Undo: not missed")))
     return redirect_back(request, session.episode)
+
+
+def undo_url(session: TherapySession, back_to: str = "") -> str:
+    url = reverse(
+        "session_undo_attendance",
+        kwargs={"client_id": session.episode.client_id, "episode_id": session.episode_id, "session_id": session.pk},
+    )
+    return f"{url}?{urlencode({'next': back_to})}" if back_to else url
+
+
+def _with_undo(request: HttpRequest, session: TherapySession, told: str, undo: str) -> str:
+    """The message, with a link to undo what it says (the link opens a confirmation: undoing is a POST). Group
+    attendance is undone on the group's pages."""
+    if session.kind == GROUP_SESSION:
+        return told
+    when = timezone.localtime(session.scheduled_start).strftime("%Y-%m-%d %H:%M")
+    return format_html(
+        '{} <a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+        told,
+        undo_url(session, safe_next(request)),
+        undo,
+        when,
+    )
+
+
+@require_staff
+def session_undo_attendance(request: HttpRequest, client_id: int, episode_id: int, session_id: int) -> HttpResponse:
+    """A confirmation page, then the attended or missed record put back to scheduled, when it was a mistake and
+    nothing rests on it yet (actions.undo_refusal says what blocks it)."""
+    session = access_session_by_id(request.user, client_id, episode_id, session_id, write=True)
+    episode = session.episode
+    if request.method == "POST":
+        try:
+            do_undo_attendance(session, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Undone: the session is scheduled again. Record it, move it or cancel it."))
+        return redirect_back(request, episode)
+    _record_view(request, episode, "undo_attendance")
+    refusal = undo_refusal(session)
+    blocking_alert = None
+    if refusal and session.status == SessionStatus.MISSED:
+        open_alerts = Alert.objects.open().filter(client_id=client_id, rule=AlertRule.MISSED_SESSIONS)
+        blocking_alert = open_alerts.order_by("-raised_at", "-pk").first()
+    context = {
+        "client": episode.client,
+        "episode": episode,
+        "session": session,
+        "refusal": refusal,
+        "blocking_alert": blocking_alert,
+        "next": safe_next(request),
+        "note_url": reverse(
+            "session_note", kwargs={"client_id": client_id, "episode_id": episode_id, "session_id": session.pk}
+        ),
+    }
+    return render(request, "therapy/session_undo_attendance.html", context)

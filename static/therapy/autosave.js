@@ -1,6 +1,7 @@
 /* Saves the draft of a session note every 25 seconds while it has unsaved changes, and says so ("Draft saved
-   14:02"). The page works without it: the "Save draft" button posts the same form. Loaded as a file, never inline,
-   so the page can keep a strict Content Security Policy. */
+   14:02"). The page works without it: the "Save draft" button posts the same form, and so does every other button
+   of the form (adding or removing an incident, signing), which saves the draft first. Loaded as a file, never
+   inline, so the page can keep a strict Content Security Policy. */
 (function () {
   "use strict";
 
@@ -18,7 +19,12 @@
     status.textContent = text;
   }
 
-  function markChanged() {
+  // The incident's fields are not part of the draft: an incident is added by a button (which saves the draft too).
+  function markChanged(event) {
+    var target = event && event.target;
+    if (target && target.closest && target.closest("[data-autosave-ignore]")) {
+      return;
+    }
     changed = true;
   }
 

@@ -67,7 +67,7 @@ def build_finalise_and_print_the_plan(page: Page, episode: Episode) -> None:
     page.get_by_role("button", name="Start the plan").click()
 
     triggers = "Triggers and how to cope with each"
-    pick(page, triggers, "Friday drinks (with Dave) at The Anchor pub", "Lonely Sunday evenings")
+    pick(page, triggers, "Friday drinks (with Dave) at the Anchor pub", "Lonely Sunday evenings")
     # The wording is the client's: change it before saving.
     page.get_by_role("group", name="Item 1").get_by_label("Trigger", exact=True).fill(
         "Friday drinks with Dave at the Anchor"

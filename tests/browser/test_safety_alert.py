@@ -45,7 +45,7 @@ def test_it_raises_the_item_9_alert_and_clears_it_with_a_cssrs(page: Page, alice
     page.get_by_role("group", name="2. ").get_by_label("No", exact=True).check()
     page.get_by_role("group", name="6. ").get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Save and score").click()
-    expect(page.get_by_text("Low risk")).to_be_visible()
+    expect(page.get_by_text("C-SSRS saved: Low risk.")).to_be_visible()
 
     page.goto(f"/clients/{fern.pk}/measures/")
     page.get_by_role("link", name="Review and close").click()

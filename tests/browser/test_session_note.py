@@ -1,6 +1,6 @@
 """A session note and the relapse-prevention plan in a real browser: the therapist records the session as attended,
-writes the note (autosaved, then saved with the button), signs it and finds it locked, then builds the client's
-relapse-prevention plan from the record, finalises it and prints it."""
+writes the note (autosaved, saved with the button, then changed and saved along with an incident), signs it and finds
+it locked, then builds the client's relapse-prevention plan from the record, finalises it and prints it."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def test_a_therapist_signs_a_note_then_builds_and_prints_the_relapse_plan(
 
     page.get_by_role("button", name=re.compile(r"^Attended")).click()
     expect(page.get_by_text("Recorded as attended.")).to_be_visible()
+    # One click, with the undo at hand in the message and in the row (until a note is written).
+    expect(page.get_by_role("link", name=re.compile(r"^Undo: not attended"))).to_have_count(2)
     page.get_by_role("link", name="Write the note").click()
     expect(page.get_by_role("heading", name="Session 1 of 12")).to_be_visible()
 
@@ -57,7 +59,17 @@ def test_a_therapist_signs_a_note_then_builds_and_prints_the_relapse_plan(
     expect(page.get_by_text(re.compile(r"^Draft saved \d\d:\d\d$")).first).to_be_visible()
     screenshot(page, "session-note-draft")
 
-    page.get_by_role("link", name="Sign the note").click()
+    # A change to the draft, then an incident added by its own button: the change is saved with the incident.
+    page.get_by_label("Plan for the next session").fill("Role play asking her sister to drive her to the group.")
+    page.get_by_label("Person involved").select_option(label="Big sister")
+    page.get_by_label("What happened").fill("She hung up when Fern asked for a lift.")
+    page.get_by_role("button", name="Add the incident").click()
+    expect(page.get_by_text(re.compile(r"^Draft saved \d\d:\d\d\. Incident added to the note\.$"))).to_be_visible()
+    note = SessionNote.objects.get()
+    assert note.next_session_plan == "Role play asking her sister to drive her to the group."
+    assert note.incidents.get().what_happened == "She hung up when Fern asked for a lift."
+
+    page.get_by_role("button", name="Sign the note").click()
     page.get_by_label("Type your full name to sign").fill("Alice Ashby")
     page.get_by_role("button", name="Sign and lock").click()
 

@@ -41,13 +41,13 @@ def history(episode: Episode, user: User, query: str = "") -> str:
 def test_it_lists_sessions_measures_alerts_and_status_changes_newest_first(episode: Episode, alice: User) -> None:
     held(episode, 14)
     held(episode, 7)
+    do_change_episode_status(episode, "treatment", acting_user=alice, note="Contract signed.")
     # An item-9 answer above 0 raises the blocking alert.
     do_record_administration(episode.client, "PHQ-9", {str(n): 1 for n in range(1, 10)}, acting_user=alice)
-    do_change_episode_status(episode, "treatment", acting_user=alice, note="Contract signed.")
     html = history(episode, alice)
     positions = [
         html.index(text)
-        for text in ("Episode: Treatment", "Alert: PHQ-9 item 9 above 0", "PHQ-9 9", "Session 2", "Session 1 ")
+        for text in ("Alert: PHQ-9 item 9 above 0", "PHQ-9 9", "Episode: Treatment", "Session 2", "Session 1 ")
     ]
     assert positions == sorted(positions)
     assert AuditEvent.objects.filter(event_type=EventType.CLIENT_VIEWED, extra__kind="timeline").exists()

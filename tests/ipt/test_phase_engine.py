@@ -173,3 +173,70 @@ def test_a_maintenance_episode_is_never_overdue_for_an_initial_phase(fern, alice
     assert not guidance_for(maintenance).overdue
     hold(maintenance, 2)
     assert not guidance_for(maintenance).overdue
+
+
+class TestSafetyAlertBlocks:
+    def test_a_positive_item_9_holds_the_episode_until_the_alert_is_closed(self, episode: Episode, alice: User) -> None:
+        from django.core.exceptions import ValidationError
+
+        from iptcare.measures.actions import do_record_administration
+
+        do_record_administration(episode.client, "PHQ-9", {str(n): 1 for n in range(1, 10)}, acting_user=alice)
+        with pytest.raises(ValidationError, match="safety alert is open"):
+            do_change_episode_status(episode, "treatment", acting_user=alice, note="Moving on.")
+        episode.refresh_from_db()
+        assert episode.status == "assessment"
+        # Every page of the episode shows the alert and the crisis line.
+        for tail in ("", "assessment/", "formulation/", "sessions/"):
+            html = sign_in(alice).get(f"/clients/{episode.client_id}/episodes/{episode.pk}/{tail}").content.decode()
+            assert "needs a C-SSRS screener and a disposition" in html, tail
+            assert "988" in html, tail
+        # Ending the episode as dropped out stays possible: it records what happened.
+        do_change_episode_status(episode, "dropped_out", acting_user=alice, note="Moved away.")
+        assert Episode.objects.get().status == "dropped_out"
+
+
+def test_before_the_first_session_the_page_says_so_and_counts_every_session_left(fern, alice: User) -> None:
+    from iptcare.ipt.actions import do_open_episode
+
+    planned = do_open_episode(
+        fern,
+        format_="brief",
+        primary_therapist=alice,
+        acting_user=alice,
+        start_date=timezone.localdate() + dt.timedelta(days=5),
+    )
+    guidance = guidance_for(planned)
+    assert (guidance.estimated_session, guidance.sessions_left) == (0, 8)
+    assert "before the first of 8 sessions" in page(planned, alice)
+
+
+def test_an_episode_moved_to_treatment_early_is_in_its_middle_phase(episode: Episode, alice: User) -> None:
+    hold(episode, 1)
+    do_change_episode_status(episode, "treatment", acting_user=alice, note="Formulation agreed early.")
+    assert guidance_for(episode).next_session_phase == "Middle phase"
+
+
+class TestOpeningHelps:
+    def test_opening_an_episode_schedules_the_usual_questionnaires_once(self, episode: Episode, alice: User) -> None:
+        from iptcare.measures.models import MeasureSchedule
+
+        codes = sorted(MeasureSchedule.objects.filter(client=episode.client).values_list("instrument_code", flat=True))
+        assert codes == ["AUDIT", "AUDIT", "DAST-10", "DAST-10", "GAD-7", "PHQ-9"]
+        do_change_episode_status(episode, "dropped_out", acting_user=alice, note="Moved away.")
+        from iptcare.ipt.actions import do_open_episode
+
+        do_open_episode(episode.client, format_="brief", primary_therapist=alice, acting_user=alice)
+        assert MeasureSchedule.objects.filter(client=episode.client).count() == 6
+
+    def test_without_a_physician_on_the_team_the_medication_task_says_to_add_one(
+        self, north, north_site, alice: User
+    ) -> None:
+        from iptcare.ipt.actions import do_open_episode
+        from tests.conftest import make_client
+
+        client = make_client(north, north_site, primary=alice)
+        episode = do_open_episode(client, format_="individual", primary_therapist=alice, acting_user=alice)
+        task = next(t for t in guidance_for(episode).tasks if t.key == "medication")
+        assert (task.url_name, "add one" in task.label) == ("care_team", True)
+        assert f"/clients/{client.pk}/care-team/" in page(episode, alice)

@@ -52,3 +52,12 @@ def test_termination_is_prompted_from_n_minus_4_and_late_after_n_minus_2(
 def test_maintenance_has_no_termination_prompt() -> None:
     status = termination_status("maintenance", held=11, contracted=12, raised=False)
     assert not (status.applies or status.due or status.late)
+
+
+def test_the_status_moves_the_phase_on_when_the_work_is_ahead_of_the_count() -> None:
+    from iptcare.ipt.phases import phase_in_status
+
+    assert phase_in_status(Phase.INITIAL, "treatment") == Phase.MIDDLE
+    assert phase_in_status(Phase.MIDDLE, "closure") == Phase.TERMINATION
+    assert phase_in_status(Phase.INITIAL, "assessment") == Phase.INITIAL
+    assert phase_in_status(Phase.TERMINATION, "treatment") == Phase.TERMINATION

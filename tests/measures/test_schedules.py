@@ -65,12 +65,18 @@ def test_it_applies_the_standard_schedule_once_and_audits(fern: Client, alice: U
 def test_it_manages_the_schedule_on_the_measures_page(fern: Client, alice: User, bob: User) -> None:
     http = sign_in(alice)
     http.post(
-        f"/clients/{fern.pk}/measures/schedules/", {"action": "add", "instrument": "PHQ-9", "kind": "every_n_days"}
+        f"/clients/{fern.pk}/measures/schedules/",
+        {"action": "add", "schedule-instrument": "PHQ-9", "schedule-kind": "every_n_days"},
     )
     assert not MeasureSchedule.objects.exists()  # no interval given
     http.post(
         f"/clients/{fern.pk}/measures/schedules/",
-        {"action": "add", "instrument": "PHQ-9", "kind": "every_n_days", "interval_days": "14"},
+        {
+            "action": "add",
+            "schedule-instrument": "PHQ-9",
+            "schedule-kind": "every_n_days",
+            "schedule-interval_days": "14",
+        },
     )
     schedule = MeasureSchedule.objects.get()
     assert (schedule.instrument_code, schedule.interval_days) == ("PHQ-9", 14)

@@ -37,7 +37,7 @@ def test_it_creates_a_link_shows_it_once_and_e_mails_it_without_clinical_words(
     http = sign_in(alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = http.post(
-            f"/clients/{fern.pk}/measures/links/", {"instrument": "PHQ-9", "send_email": "on"}, follow=True
+            f"/clients/{fern.pk}/measures/links/", {"link-instrument": "PHQ-9", "link-send_email": "on"}, follow=True
         )
     url = re.search(r"http://testserver/r/\S+?/", response.content.decode()).group(0)
     assert url not in http.get(f"/clients/{fern.pk}/measures/").content.decode()
@@ -144,5 +144,7 @@ def test_it_refuses_a_tampered_token(fern: Client, alice: User) -> None:
 
 def test_it_lets_only_the_care_team_create_links(fern: Client, bob: User, carol: User) -> None:
     for user in (bob, carol):
-        assert sign_in(user).post(f"/clients/{fern.pk}/measures/links/", {"instrument": "PHQ-9"}).status_code == 404
+        assert (
+            sign_in(user).post(f"/clients/{fern.pk}/measures/links/", {"link-instrument": "PHQ-9"}).status_code == 404
+        )
     assert not SelfReportLink.objects.exists()

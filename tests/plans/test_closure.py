@@ -154,7 +154,9 @@ class TestProgress:
         assert outcomes.non_responder is True
         page = sign_in(alice).get(url(episode)).content.decode()
         assert "No reliable improvement on the PHQ-9." in page
-        assert "another treatment (refer elsewhere) or a new contract" in page
+        assert "another treatment (refer elsewhere) or a new contract, rather than simply ending.</p>" in page
+        # Our own documents are named in the code, never on the page.
+        assert "IPT-DOMAIN" not in page and "§" not in page
 
     def test_a_responder_shows_reliable_improvement_response_and_recovery(self, episode: Episode, alice: User) -> None:
         phq9(episode.client, alice, 18, days_ago=80)
@@ -165,6 +167,17 @@ class TestProgress:
         page = sign_in(alice).get(url(episode)).content.decode()
         assert "reliable improvement" in page
         assert "No reliable improvement on the PHQ-9." not in page
+
+    def test_the_tables_scroll_inside_focusable_regions(self, episode: Episode, alice: User) -> None:
+        """The measures table fits a 1280-pixel screen (tests/plans/test_closure_layout.py); narrower, it and the
+        use table scroll inside a region that a keyboard can reach."""
+        phq9(episode.client, alice, 16, days_ago=80)
+        phq9(episode.client, alice, 12)
+        page = sign_in(alice).get(url(episode)).content.decode()
+        assert '<div class="table-wrap" role="region" aria-labelledby="measures-heading" tabindex="0">' in page
+        assert '<div class="table-wrap" role="region" aria-labelledby="use-heading" tabindex="0">' in page
+        assert '<h3 id="measures-heading">' in page and '<h3 id="use-heading">' in page
+        assert "Response<br>" in page and "Remission<br>" in page
 
     def test_without_a_phq9_pair_it_asks_for_one(self, episode: Episode, alice: User) -> None:
         assert outcomes_for(episode).non_responder is None

@@ -14,6 +14,7 @@ from iptcare.audit.models import AuditEvent, EventType
 from iptcare.ipt.models import Episode
 from iptcare.lib.notices import PART2_SHORT_NOTICE
 from iptcare.plans.actions import do_finalise_plan, do_save_plan_section, do_start_plan_version
+from iptcare.plans.content import RELAPSE_SECTIONS, SAFETY_SECTIONS
 from iptcare.plans.models import RelapsePreventionPlan
 from tests.conftest import sign_in
 from tests.plans.conftest import add_person, add_trigger
@@ -69,7 +70,7 @@ class TestBuildingAPlan:
         http.post(url(episode, "start/"))
         drinks = record["triggers"][0]
         page = http.get(url(episode, "sections/triggers/")).content.decode()
-        assert "Friday drinks (with Dave) at The Anchor pub" in page
+        assert "Friday drinks (with Dave) at the Anchor pub" in page
         picked = http.post(
             url(episode, "sections/triggers/"), {"action": "pick", "pick": [f"trigger:{drinks.pk}", "common:payday"]}
         )
@@ -138,6 +139,59 @@ class TestBuildingAPlan:
         http.post(url(episode, "start/"))
         page = http.get(url(episode)).content.decode()
         assert "4 suggestions from the client's record for “Triggers and how to cope with each”" in page
+
+    def test_reasons_for_recovery_are_asked_for_not_suggested(
+        self, episode: Episode, record: dict[str, Any], alice: User
+    ) -> None:
+        http = sign_in(alice)
+        http.post(url(episode, "start/"))
+        page = http.get(url(episode, "sections/reasons/")).content.decode()
+        assert "Suggestions from the client's record" not in page
+        assert "Nothing more to suggest" not in page
+        # The goals are not offered as reasons.
+        assert "Talk with Mum without shouting" not in page
+        assert "in the client&#x27;s own words" in page
+        assert 'placeholder="For example:\nMy children\nKeeping my job\nFeeling like myself again"' in page
+        overview = http.get(url(episode)).content.decode()
+        assert "suggestions from the client's record for “Reasons for recovery”" not in overview
+
+    def test_a_trigger_shows_its_side_and_kind(self, episode: Episode, alice: User) -> None:
+        plan = do_start_plan_version("relapse_prevention", episode, acting_user=alice)
+        halt = {"category": "halt", "description": "Tired after late shifts", "coping": "Eat, then rest."}
+        do_save_plan_section(plan, "triggers", [halt], acting_user=alice)
+        http = sign_in(alice)
+        for page in (http.get(url(episode)), http.get(url(episode, "print/"))):
+            html = page.content.decode()
+            assert '<span class="badge">Internal — HALT (hungry, angry, lonely, tired)</span>' in html
+            assert "internal: halt" not in html
+
+
+class TestNoInternalReferences:
+    """Our own documents (IPT-DOMAIN, PRODUCT) are named in the code, never on a page."""
+
+    @staticmethod
+    def assert_clean(html: str) -> None:
+        for internal in ("IPT-DOMAIN", "PRODUCT.md", "§"):
+            assert internal not in html
+
+    def test_no_plan_page_names_an_internal_document(
+        self, episode: Episode, record: dict[str, Any], alice: User
+    ) -> None:
+        http = sign_in(alice)
+        finished(episode, alice)
+        http.post(url(episode, "start/"))
+        http.post(f"/clients/{episode.client_id}/episodes/{episode.pk}/safety-plan/start/")
+        pages = ["", "print/", "versions/", "versions/1/", "finalise/"]
+        pages += [f"sections/{section.key}/" for section in RELAPSE_SECTIONS]
+        for suffix in pages:
+            response = http.get(url(episode, suffix))
+            assert response.status_code == 200, suffix
+            self.assert_clean(response.content.decode())
+        safety = f"/clients/{episode.client_id}/episodes/{episode.pk}/safety-plan/"
+        for suffix in ["", "print/", *(f"sections/{section.key}/" for section in SAFETY_SECTIONS)]:
+            response = http.get(safety + suffix)
+            assert response.status_code == 200, suffix
+            self.assert_clean(response.content.decode())
 
 
 class TestFinalising:

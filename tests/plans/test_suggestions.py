@@ -1,21 +1,24 @@
 """Building a plan from the record: the client's triggers, supportive people, warning signs from the problem areas,
-people and places to avoid; picked suggestions are not offered twice; a fixed number of queries."""
+people and places to avoid; the wording is the client's ("my stepfather"); nothing is suggested as a reason for
+recovery; picked suggestions are not offered twice; a fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from iptcare.accounts.models import User
 from iptcare.ipt.models import Episode
 from iptcare.plans.actions import do_add_plan_suggestions, do_start_plan_version
-from iptcare.plans.content import TriggerCategory
-from iptcare.plans.models import RelapsePreventionPlan
-from iptcare.plans.suggestions import read_record, suggestions_for
-from tests.plans.conftest import add_person, add_trigger
+from iptcare.plans.content import TriggerCategory, TriggerItem
+from iptcare.plans.models import RelapsePreventionPlan, SafetyPlan
+from iptcare.plans.suggestions import in_my_words, read_record, suggestions_for
+from tests.plans.conftest import DEATH_DATE, add_entry, add_person, add_trigger
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +38,7 @@ def test_it_offers_the_clients_triggers_with_their_coping_steps(
 ) -> None:
     drinks, lonely = record["triggers"]
     triggers = offered(episode, plan, "triggers")
-    assert triggers[f"trigger:{drinks.pk}"].item.description == "Friday drinks (with Dave) at The Anchor pub"
+    assert triggers[f"trigger:{drinks.pk}"].item.description == "Friday drinks (with Dave) at the Anchor pub"
     assert triggers[f"trigger:{drinks.pk}"].item.coping == "Go to the Friday meeting instead."
     # Dave drinks with Fern (his latest inventory entry says so): the trigger is a using associate.
     assert triggers[f"trigger:{drinks.pk}"].item.category == TriggerCategory.USING_ASSOCIATES
@@ -43,26 +46,89 @@ def test_it_offers_the_clients_triggers_with_their_coping_steps(
     assert {"common:payday", "common:halt"} <= set(triggers)
 
 
-def test_it_offers_supportive_people_first_with_their_numbers(
-    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan, sister: Any
+def test_it_offers_only_people_who_support_recovery_to_call(
+    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan, sister: Any, alice: User
 ) -> None:
-    contacts = list(offered(episode, plan, "support_contacts").values())
-    assert contacts[0].key == f"person:{sister.pk}"
-    assert contacts[0].item.phone == "555 010 1234"
-    assert contacts[0].group == "Support recovery"
-    keys = {c.key for c in contacts}
-    # Anyone else may be picked too, except Dave (uses with Fern) and Grandad (who died).
-    assert f"person:{record['mum'].pk}" in keys
-    assert f"person:{record['dave'].pk}" not in keys
-    assert f"person:{record['grandad'].pk}" not in keys
+    coach = add_person(episode.client, "Coach", "friend", phone="555 010 7777", is_support_contact=True)
+    contacts = offered(episode, plan, "support_contacts")
+    assert list(contacts) == [f"person:{sister.pk}", f"person:{coach.pk}"]
+    assert contacts[f"person:{sister.pk}"].item.phone == "555 010 1234"
+    assert {c.group for c in contacts.values()} == {"Support recovery"}
+    # Mum is in the record but not recorded as supporting recovery: she may be typed in, not suggested; nor Dave
+    # (uses with Fern) nor Grandad (who died).
+    assert f"person:{record['mum'].pk}" not in contacts
+    assert f"person:{record['dave'].pk}" not in contacts
+    assert f"person:{record['grandad'].pk}" not in contacts
 
 
-def test_it_suggests_using_associates_and_trigger_places_to_avoid(
+def test_its_the_latest_inventory_entry_that_says_who_supports_recovery(
+    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan, alice: User
+) -> None:
+    later = timezone.localdate() + dt.timedelta(days=1)
+    jo = add_person(episode.client, "Jo", "friend")
+    add_entry(episode, jo, alice, supports_recovery=True)
+    add_entry(episode, jo, alice, supports_recovery=False, recorded_on=later)
+    add_entry(episode, record["mum"], alice, supports_recovery=True, recorded_on=later)
+    contacts = offered(episode, plan, "support_contacts")
+    assert f"person:{jo.pk}" not in contacts
+    assert f"person:{record['mum'].pk}" in contacts
+
+
+def test_the_safety_plans_distraction_may_still_be_anyone_but_a_using_associate(
+    episode: Episode, record: dict[str, Any], sister: Any, alice: User
+) -> None:
+    safety = do_start_plan_version(SafetyPlan.kind, episode, acting_user=alice)
+    distraction = offered(episode, safety, "distraction")
+    # Supportive people first, then anyone else: not Dave (uses with Fern), nor Grandad (who died).
+    assert list(distraction) == [f"person:{sister.pk}", f"person:{record['mum'].pk}"]
+    assert list(offered(episode, safety, "help_contacts")) == [f"person:{sister.pk}"]
+
+
+def test_it_suggests_people_who_use_with_the_client_and_places_tied_to_use(
     episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan
 ) -> None:
     avoid = offered(episode, plan, "avoid")
-    assert avoid[f"person:{record['dave'].pk}"].item.kind == "person"
-    assert avoid[f"trigger:{record['triggers'][0].pk}:places"].item.description == "The Anchor pub"
+    dave = avoid[f"person:{record['dave'].pk}"]
+    assert (dave.item.kind, dave.item.description) == ("person", "Dave (friend)")
+    # Friday drinks are with Dave, who drinks with Fern.
+    pub = avoid[f"trigger:{record['triggers'][0].pk}:places"]
+    assert (pub.item.kind, pub.item.description, pub.group) == ("place", "The Anchor pub", "Places tied to use")
+
+
+def test_places_that_are_not_tied_to_use_are_not_suggested_to_avoid(
+    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan, sister: Any, alice: User
+) -> None:
+    """A grieving client: the family home and the cemetery bring back the loss (warning-sign material), the walk home
+    is a HALT trigger of low risk, and no one can avoid their own home; the high street on payday is tied to use."""
+    grief = add_trigger(
+        episode,
+        alice,
+        "Reminders of my stepfather: the anniversary, old photos",
+        people=[sister],
+        places="The family home; the cemetery",
+    )
+    walk = add_trigger(
+        episode, alice, "Hungry and tired after late shifts", trigger_type="halt", places="Walking home after work"
+    )
+    evenings = add_trigger(
+        episode, alice, "Evenings that used to be for drinking", trigger_type="environmental", places="Home after 6 pm"
+    )
+    corner = add_trigger(
+        episode, alice, "Passing the off-licence", trigger_type="environmental", risk_level="low", places="Corner shop"
+    )
+    payday = add_trigger(
+        episode,
+        alice,
+        "Payday Fridays, with cash in hand",
+        trigger_type="environmental",
+        places="High Street; the old meeting spots; home after 6 pm",
+    )
+    avoid = offered(episode, plan, "avoid")
+    for trigger in (grief, walk, evenings, corner):
+        assert f"trigger:{trigger.pk}:places" not in avoid
+    assert "cemetery" not in " ".join(s.item.description for s in avoid.values())
+    assert avoid[f"trigger:{payday.pk}:places"].item.description == "High Street; the old meeting spots"
+    assert avoid[f"trigger:{payday.pk}:places"].detail == "Payday Fridays, with cash in hand"
 
 
 def test_it_builds_interpersonal_warning_signs_from_the_problem_areas(
@@ -78,12 +144,97 @@ def test_it_builds_interpersonal_warning_signs_from_the_problem_areas(
 def test_it_names_conflict_with_someone_outside_the_dispute(
     episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan, alice: User
 ) -> None:
-    from tests.plans.conftest import add_entry
-
     boss = add_person(episode.client, "Boss", "coworker")
     add_entry(episode, boss, alice, conflict_pattern="criticises in front of others")
     signs = offered(episode, plan, "warning_signs")
-    assert signs[f"person:{boss.pk}:conflict"].item.description == "Conflict with Boss (criticises in front of others)"
+    assert (
+        signs[f"person:{boss.pk}:conflict"].item.description == "Conflict with my boss (criticises in front of others)"
+    )
+
+
+def test_the_anniversary_of_a_death_is_in_the_clients_words(
+    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan
+) -> None:
+    """The plan is "My relapse-prevention plan": someone recorded as "Stepfather" is "my stepfather"; "Dad" is Dad."""
+    grief = record["areas"][1]
+    signs = offered(episode, plan, "warning_signs")
+    assert signs[f"area:{grief.pk}:grief"].item.description == "The anniversary of Grandad's death (3 March)"
+    grandad = record["grandad"]
+    for name, sign in (
+        ("Stepfather", "The anniversary of my stepfather's death (3 March)"),
+        ("Dad", "The anniversary of Dad's death (3 March)"),
+    ):
+        grandad.name = name
+        grandad.save()
+        signs = offered(episode, plan, "warning_signs")
+        assert signs[f"area:{grief.pk}:grief"].item.description == sign
+    assert grief.death_date == DEATH_DATE
+
+
+@pytest.mark.parametrize(
+    ("name", "in_a_sentence"),
+    [
+        ("Big sister", "my big sister"),
+        ("Stepfather", "my stepfather"),
+        ("My partner", "my partner"),
+        ("Best friend", "my best friend"),
+        ("Old crowd", "my old crowd"),
+        ("Mum", "Mum"),
+        ("Dad", "Dad"),
+        ("Grandad", "Grandad"),
+        ("Dave", "Dave"),
+        ("Sponsor K.", "Sponsor K."),
+        ("Dave from work", "Dave from work"),
+    ],
+)
+def test_people_are_named_as_the_client_would_say_them(name: str, in_a_sentence: str) -> None:
+    assert in_my_words(name) == in_a_sentence
+
+
+def test_trigger_suggestions_read_as_sentences(
+    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan, sister: Any, alice: User
+) -> None:
+    grief = add_trigger(episode, alice, "Reminders of the anniversary", people=[sister], places="The family home")
+    walk = add_trigger(
+        episode, alice, "Hungry and tired after late shifts", trigger_type="halt", places="Walking home after work"
+    )
+    offered_by = add_trigger(
+        episode, alice, "Being offered a drink by Dave", trigger_type="interpersonal", people=[record["dave"]]
+    )
+    triggers = offered(episode, plan, "triggers")
+    assert (
+        triggers[f"trigger:{grief.pk}"].label == "Reminders of the anniversary (with my big sister) at the family home"
+    )
+    assert triggers[f"trigger:{walk.pk}"].label == "Hungry and tired after late shifts — Walking home after work"
+    assert triggers[f"trigger:{walk.pk}"].detail.startswith("HALT (hungry, angry, lonely, tired) · risk: moderate")
+    # Dave is named once.
+    assert triggers[f"trigger:{offered_by.pk}"].label == "Being offered a drink by Dave"
+    assert triggers["common:halt"].group == "Common triggers"
+
+
+def test_a_trigger_names_its_side_and_kind() -> None:
+    halt = TriggerItem(category=TriggerCategory.HALT, description="Tired after work")
+    assert halt.kind_label == "Internal — HALT (hungry, angry, lonely, tired)"
+    drinks = TriggerItem(category=TriggerCategory.USING_ASSOCIATES, description="Friday drinks")
+    assert drinks.kind_label == "External — Using associates"
+
+
+def test_nothing_is_suggested_as_a_reason_for_recovery(
+    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan
+) -> None:
+    """The reasons are the client's own: the goals ("Mood lifts…", "PHQ-9 below 10") are the clinician's targets."""
+    found = suggestions_for(plan.kind, read_record(episode), plan.parsed())
+    assert "reasons" not in found
+    assert all(not s.key.startswith("goal:") for section in found.values() for s in section)
+
+
+def test_no_suggestion_names_an_internal_document(
+    episode: Episode, record: dict[str, Any], plan: RelapsePreventionPlan
+) -> None:
+    found = suggestions_for(plan.kind, read_record(episode), plan.parsed())
+    for suggestion in (s for section in found.values() for s in section):
+        for text in (suggestion.label, suggestion.group, suggestion.detail):
+            assert "IPT-DOMAIN" not in text and "§" not in text
 
 
 def test_it_does_not_offer_what_is_already_in_the_plan(

@@ -18,6 +18,7 @@ from iptcare.clients.models import Client
 from iptcare.ipt.actions import do_open_episode
 from iptcare.ipt.models import Episode
 from iptcare.measures.actions import do_add_schedule
+from iptcare.measures.models import MeasureSchedule
 from iptcare.plans.actions import do_finalise_plan, do_save_plan_section, do_start_plan_version
 from iptcare.portal.models import ClientAccount, PortalSettings
 from iptcare.therapy.models import SessionNote, SessionStatus, TherapySession
@@ -67,9 +68,16 @@ def sol(carol: User, south_site: Any) -> Client:
     return client
 
 
+def open_unscheduled_episode(client: Client, alice: User) -> Episode:
+    """An episode without the usual questionnaire schedule that opening one adds: these tests say what is due."""
+    episode = do_open_episode(client, format_="individual", primary_therapist=alice, acting_user=alice)
+    MeasureSchedule.objects.filter(client=client).delete()
+    return episode
+
+
 @pytest.fixture
 def episode(fern: Client, alice: User) -> Episode:
-    return do_open_episode(fern, format_="individual", primary_therapist=alice, acting_user=alice)
+    return open_unscheduled_episode(fern, alice)
 
 
 @pytest.fixture

@@ -141,9 +141,9 @@ def test_a_staff_sign_in_in_the_same_browser_ends_the_portal_session(alice: User
 def test_a_client_sees_none_of_another_clients_data(
     fern_http: HttpClient, fern: Client, gus: Client, alice: User, episode: Episode
 ) -> None:
-    from iptcare.ipt.actions import do_open_episode
+    from tests.portal.conftest import open_unscheduled_episode
 
-    gus_episode = do_open_episode(gus, format_="individual", primary_therapist=alice, acting_user=alice)
+    gus_episode = open_unscheduled_episode(gus, alice)
     signed_note(gus_episode, homework="Gus: phone the housing office.")
     do_add_schedule(gus, "GAD-7", "every_n_days", interval_days=7, acting_user=alice)
     Person.objects.create(client=gus, name="Gus's brother", relationship_type="sibling", is_support_contact=True)

@@ -296,6 +296,11 @@ class TestMetrics:
         event = AuditEvent.objects.get(event_type=EventType.MEASURES_VIEWED)
         assert event.extra["kind"] == "use_metrics"
 
+    def test_a_window_with_nothing_recorded_has_no_percent_rather_than_zero(self, fern: Client, alice: User) -> None:
+        body = call("GET", api(fern, "metrics?start=2026-03-25&end=2026-03-31"), alice).json()
+        assert (body["days_recorded"], body["days_missing"]) == (0, 7)
+        assert (body["percent_days_abstinent"], body["percent_recorded_days_abstinent"]) == (None, None)
+
     @pytest.mark.parametrize(
         ("query", "field"),
         [

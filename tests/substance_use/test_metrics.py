@@ -61,13 +61,21 @@ def test_percent_days_abstinent_counts_missing_days_as_not_abstinent() -> None:
     assert result.percent_recorded_days_abstinent == 62.5
 
 
-def test_a_window_with_nothing_recorded_is_zero_percent_abstinent_and_has_no_recorded_percent() -> None:
+def test_a_window_with_nothing_recorded_has_no_percent_at_all_rather_than_zero() -> None:
+    # No data is not 0 % abstinent: the caseload shows "—" for the same window, and so must every page.
     result = metrics([])
     assert (result.days_missing, result.percent_days_abstinent, result.percent_recorded_days_abstinent) == (
         10,
-        0.0,
+        None,
         None,
     )
+
+
+def test_a_window_with_one_day_recorded_still_counts_the_missing_days_against_it() -> None:
+    result = metrics([day(1, alcohol="2")])
+    assert (result.days_recorded, result.percent_days_abstinent) == (1, 0.0)
+    result = metrics([day(1)])
+    assert (result.days_recorded, result.percent_days_abstinent) == (1, 10.0)
 
 
 def test_it_rounds_percentages_to_one_decimal() -> None:

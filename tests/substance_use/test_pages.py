@@ -371,3 +371,30 @@ def test_it_shows_nothing_rather_than_zero_when_no_day_was_recorded(fern, alice)
 
     row = staff_session(alice).get("/clients/").context["page"].object_list[0]
     assert row.percent_days_abstinent is None
+
+
+def test_the_measures_and_use_pages_say_no_data_like_the_caseload_when_no_day_was_recorded(
+    fern: Client, alice: User
+) -> None:
+    http = sign_in(alice)
+    assert http.get("/clients/").context["page"].object_list[0].percent_days_abstinent is None
+    measures = http.get(f"/clients/{fern.pk}/measures/").content.decode()
+    assert 'Percent days abstinent: <strong class="not-recorded">no data</strong>' in measures
+    assert "(0 of 28 days recorded)" in measures
+    assert "0 %" not in measures
+    response = http.get(use_url(fern))
+    assert response.context["metrics"].percent_days_abstinent is None
+    use = response.content.decode()
+    assert '<strong class="use-figure not-recorded">No data</strong>' in use
+    assert "0.0 %" not in use and "0 %" not in use
+
+
+def test_one_recorded_day_gives_a_figure_with_the_missing_days_still_against_it(fern: Client, alice: User) -> None:
+    do_record_use_days(fern, [DayEntry(march(31), "no_use")], acting_user=alice)
+    http = sign_in(alice)
+    # 1 abstinent day ÷ 28 days: 3.6 %; the 27 missing days are not abstinent.
+    measures = http.get(f"/clients/{fern.pk}/measures/").content.decode()
+    assert "Percent days abstinent: <strong>3.6 %</strong>" in measures
+    assert "1 of 28 days recorded" in measures
+    use = http.get(use_url(fern)).content.decode()
+    assert '<strong class="use-figure">3.6 %</strong>' in use

@@ -89,6 +89,21 @@ class TestSessions:
         assert response.status_code == 422
         assert "cancelled session cannot be marked attended" in response.json()["errors"]["__all__"][0]
 
+    def test_attendance_recorded_by_mistake_is_undone_until_a_note_is_written(
+        self, held: TherapySession, alice: User
+    ) -> None:
+        episode = held.episode
+
+        undone = call("post", api(episode, f"/{held.pk}/undo-attendance"), alice)
+        assert (undone.status_code, undone.json()["status"]) == (200, "scheduled")
+
+        call("post", api(episode, f"/{held.pk}/attend"), alice)
+        do_save_note_draft(held, {"interval_history": "A quiet week."}, acting_user=alice)
+        refused = call("post", api(episode, f"/{held.pk}/undo-attendance"), alice)
+        assert refused.status_code == 422
+        assert "A note is written for this session" in refused.json()["errors"]["__all__"][0]
+        assert TherapySession.objects.get().status == SessionStatus.ATTENDED
+
     def test_a_time_without_its_offset_is_refused(self, episode: Episode, alice: User) -> None:
         response = call("post", api(episode), alice, {"scheduled_start": "2026-04-02T10:00:00"})
 

@@ -10,7 +10,7 @@ from iptcare.accounts.models import User
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import Client, Person
 from iptcare.measures.actions import do_record_administration
-from iptcare.therapy.actions_notes import do_amend_note, do_save_note_settings, do_sign_note
+from iptcare.therapy.actions_notes import do_add_incident, do_amend_note, do_save_note_settings, do_sign_note
 from iptcare.therapy.models import InterpersonalIncident, SessionNote, TherapySession
 from tests.conftest import sign_in
 from tests.therapy.conftest import session_url
@@ -112,6 +112,143 @@ class TestWriting:
 
         assert "once the session is recorded as attended" in response.content.decode()
         assert response.context["form"] is None
+
+
+def incident(person: Person, **fields: str) -> dict[str, str]:
+    """The incident's fields as the note's form posts them."""
+    values = {"person": str(person.pk), "what_happened": "", "affect": "", "communication_analysis": ""} | fields
+    return {f"incident-{name}": value for name, value in values.items()}
+
+
+class TestNothingTypedIsLost:
+    """The note page is one form: whichever button is pressed, the draft as typed is saved first."""
+
+    def test_the_incident_is_part_of_the_notes_form(
+        self, draft: SessionNote, held: TherapySession, alice: User, sister: Person
+    ) -> None:
+        do_add_incident(held, {"person": sister, "what_happened": "She hung up."}, acting_user=alice)
+
+        page = sign_in(alice).get(session_url(held)).content.decode()
+
+        form = page[page.index('<form id="note-form"') : page.index("</form>", page.index('<form id="note-form"'))]
+        assert "<form" not in form[1:]  # no form inside the note's form: its buttons post the draft with them
+        assert 'name="incident-what_happened"' in form and 'name="add_incident"' in form
+        assert 'name="remove_incident"' in form and 'name="sign"' in form
+        assert form.index(">Save draft</button>") < form.index('name="remove_incident"')  # Enter saves the draft
+
+    def test_adding_an_incident_saves_the_changed_draft_too(
+        self, draft: SessionNote, held: TherapySession, alice: User, sister: Person
+    ) -> None:
+        posted = (
+            DRAFT
+            | {"next_session_plan": "Ask her sister for a lift."}
+            | incident(sister, what_happened="She hung up.", affect="Hurt")
+        )
+
+        response = sign_in(alice).post(session_url(held), posted | {"add_incident": "1"}, follow=True)
+
+        note = SessionNote.objects.get()
+        assert note.next_session_plan == "Ask her sister for a lift."
+        assert (note.incidents.get().what_happened, note.incidents.get().affect) == ("She hung up.", "Hurt")
+        assert [str(m) for m in response.context["messages"]] == ["Draft saved 12:00. Incident added to the note."]
+        kinds = [e.extra["kind"] for e in AuditEvent.objects.filter(event_type=EventType.NOTE_CHANGED).order_by("pk")]
+        assert kinds[-2:] == ["draft", "incident_added"]
+
+    def test_save_draft_adds_an_incident_typed_below_it(
+        self, held: TherapySession, alice: User, sister: Person
+    ) -> None:
+        sign_in(alice).post(session_url(held), DRAFT | incident(sister, what_happened="She hung up."))
+
+        note = SessionNote.objects.get()
+        assert note.mood == 4 and note.incidents.get().what_happened == "She hung up."
+
+    def test_an_incomplete_incident_comes_back_as_typed_and_the_draft_is_saved(
+        self, draft: SessionNote, held: TherapySession, alice: User, sister: Person
+    ) -> None:
+        posted = DRAFT | {"next_session_plan": "Ask her sister for a lift."} | incident(sister, affect="Ashamed")
+        posted["incident-person"] = ""
+
+        response = sign_in(alice).post(session_url(held), posted | {"add_incident": "1"})
+
+        assert response.status_code == 200
+        assert SessionNote.objects.get().next_session_plan == "Ask her sister for a lift."
+        assert not InterpersonalIncident.objects.exists()
+        incident_form = response.context["incident_form"]
+        assert {"person", "what_happened"} <= set(incident_form.errors)
+        assert 'value="Ashamed"' in response.content.decode()
+        [message] = response.context["messages"]
+        assert "The incident is not added yet" in str(message)
+
+    def test_when_the_draft_needs_attention_nothing_is_saved_and_everything_comes_back(
+        self, draft: SessionNote, held: TherapySession, alice: User, sister: Person
+    ) -> None:
+        posted = DRAFT | {"risk_review": "high", "next_session_plan": "Safety plan first."}
+        posted |= incident(sister, what_happened="She shouted at her.")
+
+        response = sign_in(alice).post(session_url(held), posted | {"add_incident": "1"})
+
+        page = response.content.decode()
+        assert "risk_notes" in response.context["form"].errors
+        assert "Safety plan first." in page and "She shouted at her." in page
+        note = SessionNote.objects.get()
+        assert note.next_session_plan == "" and note.risk_review == "none"
+        assert not InterpersonalIncident.objects.exists()
+
+    def test_removing_an_incident_saves_the_changed_draft_too(
+        self, draft: SessionNote, held: TherapySession, alice: User, sister: Person
+    ) -> None:
+        added = do_add_incident(held, {"person": sister, "what_happened": "She hung up."}, acting_user=alice)
+        posted = DRAFT | {"homework_set": "Write down what she wants to say."} | incident(sister)
+        posted["incident-person"] = ""
+
+        sign_in(alice).post(session_url(held), posted | {"remove_incident": str(added.pk)})
+
+        assert SessionNote.objects.get().homework_set == "Write down what she wants to say."
+        assert not InterpersonalIncident.objects.exists()
+
+    def test_sign_the_note_saves_the_draft_then_opens_the_signing_page(
+        self, draft: SessionNote, held: TherapySession, alice: User
+    ) -> None:
+        response = sign_in(alice).post(session_url(held), DRAFT | {"sign": "1", "mood": "6"})
+
+        assert response["Location"] == session_url(held, "note/sign/")
+        assert SessionNote.objects.get().mood == 6
+
+
+class TestDisputeStageHelp:
+    CARRIED = "Signing moves the dispute's stage in the formulation (its history keeps each stage)."
+
+    @pytest.fixture
+    def dispute(self, episode, alice: User, sister: Person):
+        from iptcare.ipt.actions_formulation import do_add_problem_area
+
+        return do_add_problem_area(
+            episode,
+            {"kind": "role_dispute", "dispute_stage": "impasse", "dispute_with": sister, "rationale": "Her sister."},
+            acting_user=alice,
+        )
+
+    def test_it_says_signing_moves_the_stage_when_a_role_dispute_is_the_focus(
+        self, dispute, held: TherapySession, alice: User
+    ) -> None:
+        http = sign_in(alice)
+        assert self.CARRIED not in http.get(session_url(held)).content.decode()
+
+        http.post(session_url(held), DRAFT | {"problem_area": str(dispute.pk), "dispute_stage": "renegotiation"})
+        page = http.get(session_url(held)).content.decode()
+
+        assert self.CARRIED in page
+        sign_page = http.get(session_url(held, "note/sign/")).content.decode()
+        assert "moves the role dispute's stage in the formulation from impasse to renegotiation" in sign_page
+
+    def test_it_says_so_on_a_page_posted_back_with_a_role_dispute_chosen(
+        self, dispute, held: TherapySession, alice: User
+    ) -> None:
+        posted = DRAFT | {"problem_area": str(dispute.pk), "risk_review": "high"}
+
+        response = sign_in(alice).post(session_url(held), posted)
+
+        assert self.CARRIED in response.content.decode()
 
 
 class TestSigningAndLock:

@@ -1,5 +1,5 @@
-"""Scheduling: sessions from the contract, one at a time, moved, cancelled, attended or missed; their numbers; and the
-alert after two missed in a row."""
+"""Scheduling: sessions from the contract, one at a time, moved, cancelled, attended or missed; their numbers; the
+alert after two missed in a row; and undoing an attended or missed record made by mistake."""
 
 from __future__ import annotations
 
@@ -21,7 +21,10 @@ from iptcare.therapy.actions import (
     do_mark_attended,
     do_mark_missed,
     do_reschedule_session,
+    do_undo_attendance,
+    undo_refusal,
 )
+from iptcare.therapy.actions_notes import do_save_note_draft, do_sign_note
 from iptcare.therapy.models import SessionKind, SessionStatus, TherapySession
 from iptcare.therapy.numbering import session_numbers
 from tests.therapy.conftest import TODAY, at, book
@@ -319,3 +322,82 @@ class TestMissedSessions:
         do_mark_missed(earlier, acting_user=alice)
 
         assert len(self.missed_alerts()) == 1
+
+
+class TestUndoingAttendance:
+    """Attended or missed, recorded by mistake, goes back to scheduled while nothing rests on it."""
+
+    def test_an_attended_session_without_a_note_goes_back_to_scheduled_and_it_is_audited(
+        self, episode: Episode, alice: User
+    ) -> None:
+        session = do_mark_attended(book(episode, at(TODAY, 9)), acting_user=alice)
+
+        do_undo_attendance(session, acting_user=alice)
+
+        session.refresh_from_db()
+        assert session.status == SessionStatus.SCHEDULED
+        event = AuditEvent.objects.filter(event_type=EventType.SESSION_CHANGED).latest("pk")
+        assert event.extra["kind"] == "attendance_undone"
+        assert event.extra["changes"] == {"status": ["attended", "scheduled"]}
+        # It can be recorded again, as missed this time.
+        do_mark_missed(session, acting_user=alice)
+
+    @pytest.mark.parametrize("signed", [False, True])
+    def test_a_note_draft_or_signed_keeps_the_session_attended(
+        self, held: TherapySession, alice: User, signed: bool
+    ) -> None:
+        do_save_note_draft(held, {"interval_history": "A quiet week.", "risk_review": "none"}, acting_user=alice)
+        if signed:
+            do_sign_note(held, signature=alice.full_name, acting_user=alice)
+
+        with pytest.raises(ValidationError, match="A note is written for this session"):
+            do_undo_attendance(held, acting_user=alice)
+
+        held.refresh_from_db()
+        assert held.status == SessionStatus.ATTENDED
+
+    def test_a_missed_session_goes_back_to_scheduled(self, episode: Episode, alice: User) -> None:
+        book(episode, at(dt.date(2026, 3, 17)), SessionStatus.ATTENDED)
+        session = do_mark_missed(book(episode, at(dt.date(2026, 3, 24))), acting_user=alice)
+
+        do_undo_attendance(session, acting_user=alice)
+
+        session.refresh_from_db()
+        assert session.status == SessionStatus.SCHEDULED
+        assert session_numbers(episode)[session.pk] == 2
+
+    def test_two_missed_in_a_row_wait_for_their_alert_to_be_closed_and_the_alert_stays(
+        self, episode: Episode, alice: User
+    ) -> None:
+        first = do_mark_missed(book(episode, at(dt.date(2026, 3, 17))), acting_user=alice)
+        second = do_mark_missed(book(episode, at(dt.date(2026, 3, 24))), acting_user=alice)
+        [alert] = Alert.objects.filter(rule=AlertRule.MISSED_SESSIONS)
+
+        for session in (first, second):
+            assert "alert they raised is open" in undo_refusal(session)
+            with pytest.raises(ValidationError, match="alert they raised is open"):
+                do_undo_attendance(session, acting_user=alice)
+        assert TherapySession.objects.filter(status=SessionStatus.MISSED).count() == 2
+
+        do_close_alert(alert, disposition="Recorded as missed by mistake: she came.", acting_user=alice)
+        do_undo_attendance(second, acting_user=alice)
+
+        second.refresh_from_db()
+        assert second.status == SessionStatus.SCHEDULED
+        alert.refresh_from_db()
+        assert alert.status == "closed"  # never deleted
+        assert Alert.objects.filter(rule=AlertRule.MISSED_SESSIONS).count() == 1
+
+    def test_a_missed_slot_taken_since_is_not_double_booked(self, episode: Episode, alice: User) -> None:
+        missed = do_mark_missed(book(episode, at(dt.date(2026, 3, 24))), acting_user=alice)
+        book(episode, at(dt.date(2026, 3, 24), 10, 30), SessionStatus.ATTENDED, kind=SessionKind.BOOSTER)
+
+        with pytest.raises(ValidationError, match="another session"):
+            do_undo_attendance(missed, acting_user=alice)
+
+    @pytest.mark.parametrize("status", [SessionStatus.SCHEDULED, SessionStatus.CANCELLED])
+    def test_only_attended_or_missed_is_undone(self, episode: Episode, alice: User, status: str) -> None:
+        session = book(episode, at(dt.date(2026, 3, 24)), status)
+
+        with pytest.raises(ValidationError, match="Only an attended or missed session"):
+            do_undo_attendance(session, acting_user=alice)

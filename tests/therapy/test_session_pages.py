@@ -165,6 +165,146 @@ class TestScheduling:
         assert TherapySession.objects.get().status == SessionStatus.SCHEDULED
 
 
+class TestUndoingAttendance:
+    def test_attended_is_one_click_and_the_message_offers_the_undo(self, episode: Episode, alice: User) -> None:
+        session = book(episode, at(TODAY, 9))
+        http = sign_in(alice)
+
+        response = http.post(session_url(session, "attended/"), {"next": "/sessions/"}, follow=True)
+
+        page = response.content.decode()
+        assert TherapySession.objects.get().status == SessionStatus.ATTENDED
+        assert "Recorded as attended. The note can now be written." in page
+        assert f'<a href="{session_url(session, "undo-attendance/")}?next=%2Fsessions%2F">Undo: not attended' in page
+
+    def test_the_undo_asks_first_then_puts_the_session_back_and_returns(self, episode: Episode, alice: User) -> None:
+        session = book(episode, at(TODAY, 9), SessionStatus.ATTENDED)
+        http = sign_in(alice)
+
+        confirmation = http.get(session_url(session, "undo-attendance/"), {"next": "/sessions/"})
+        assert "Undo the attendance?" in confirmation.content.decode()
+        assert TherapySession.objects.get().status == SessionStatus.ATTENDED
+
+        response = http.post(session_url(session, "undo-attendance/"), {"next": "/sessions/"})
+
+        assert response["Location"] == "/sessions/"
+        assert TherapySession.objects.get().status == SessionStatus.SCHEDULED
+        event = AuditEvent.objects.filter(event_type=EventType.SESSION_CHANGED).latest("pk")
+        assert (event.actor, event.extra["kind"]) == (alice, "attendance_undone")
+        # The row offers Attended and Missed again.
+        assert 'action="' + session_url(session, "missed/") + '"' in http.get(list_url(episode)).content.decode()
+
+    def test_a_written_note_blocks_the_undo_and_the_page_says_why(
+        self, draft, held: TherapySession, alice: User
+    ) -> None:
+        http = sign_in(alice)
+
+        confirmation = http.get(session_url(held, "undo-attendance/")).content.decode()
+        assert "A note is written for this session" in confirmation
+        assert "Undo: not attended</button>" not in confirmation
+        assert "Open the note" in confirmation
+
+        response = http.post(session_url(held, "undo-attendance/"), follow=True)
+        assert "A note is written for this session" in response.content.decode()
+        assert TherapySession.objects.get().status == SessionStatus.ATTENDED
+
+    def test_missed_is_undone_too(self, episode: Episode, alice: User) -> None:
+        session = book(episode, at(TODAY, 9))
+        http = sign_in(alice)
+
+        marked = http.post(session_url(session, "missed/"), follow=True).content.decode()
+        assert "Recorded as missed." in marked and "Undo: not missed" in marked
+
+        http.post(session_url(session, "undo-attendance/"))
+        assert TherapySession.objects.get().status == SessionStatus.SCHEDULED
+
+    def test_the_second_missed_in_a_row_points_to_its_alert_instead(self, episode: Episode, alice: User) -> None:
+        from iptcare.measures.models import Alert
+
+        book(episode, at(dt.date(2026, 3, 24)), SessionStatus.MISSED)
+        session = book(episode, at(TODAY, 9))
+        http = sign_in(alice)
+
+        marked = [str(m) for m in http.post(session_url(session, "missed/"), follow=True).context["messages"]]
+        assert marked == ["Recorded as missed. Two sessions are missed in a row: the primary therapist has an alert."]
+
+        alert = Alert.objects.get()
+        confirmation = http.get(session_url(session, "undo-attendance/")).content.decode()
+        assert "alert they raised is open" in confirmation
+        assert f"/clients/{episode.client_id}/alerts/{alert.pk}/" in confirmation
+        http.post(session_url(session, "undo-attendance/"))
+        assert TherapySession.objects.get(pk=session.pk).status == SessionStatus.MISSED
+
+    def test_the_sessions_page_offers_the_undo_until_a_note_is_written(
+        self, episode: Episode, alice: User, draft
+    ) -> None:
+        noted = TherapySession.objects.get()
+        attended = book(episode, at(dt.date(2026, 3, 17)), SessionStatus.ATTENDED)
+        missed = book(episode, at(dt.date(2026, 3, 24)), SessionStatus.MISSED)
+        http = sign_in(alice)
+
+        for session, offered in ((attended, "Undo: not attended"), (missed, "Undo: not missed")):
+            page = http.get(session_url(session)).content.decode()
+            assert f"{offered}</a>" in page
+            assert (
+                session_url(session, "undo-attendance/") + "?next=" + session_url(session).replace("/", "%2F") in page
+            )
+        assert "undo-attendance" not in http.get(session_url(noted)).content.decode()
+
+    @pytest.mark.parametrize("persona", ["bob", "tom"])
+    def test_only_the_care_team_undoes(self, episode: Episode, persona: str, request: pytest.FixtureRequest) -> None:
+        session = book(episode, at(TODAY, 9), SessionStatus.ATTENDED)
+        http = sign_in(request.getfixturevalue(persona))
+
+        response = http.post(session_url(session, "undo-attendance/"))
+
+        assert response.status_code == 404
+        assert TherapySession.objects.get().status == SessionStatus.ATTENDED
+
+
+class TestListLinksAndButtons:
+    def test_each_date_links_to_the_sessions_page_and_rows_offer_the_undo(
+        self, episode: Episode, alice: User, draft
+    ) -> None:
+        noted = TherapySession.objects.get()  # attended today, with a draft note
+        attended = book(episode, at(dt.date(2026, 3, 17)), SessionStatus.ATTENDED)
+        missed = book(episode, at(dt.date(2026, 3, 24)), SessionStatus.MISSED)
+
+        page = sign_in(alice).get(list_url(episode)).content.decode()
+
+        for session in (noted, attended, missed):
+            assert f'<a href="{session_url(session)}">' + session.scheduled_start.strftime("%a") in page
+        assert page.count("Undo: not attended") == 1
+        assert session_url(attended, "undo-attendance/") in page
+        assert session_url(missed, "undo-attendance/") in page
+        assert session_url(noted, "undo-attendance/") not in page
+
+    def test_the_contract_button_is_the_main_one_only_until_sessions_are_booked(
+        self, episode: Episode, contract: Contract, alice: User
+    ) -> None:
+        http = sign_in(alice)
+        generate = list_url(episode, "generate/")
+
+        assert f'class="button primary" href="{generate}"' in http.get(list_url(episode)).content.decode()
+
+        http.post(generate, {"time_of_day": "10:00"})  # 8 of the 12: the earlier dates are past
+        page = http.get(list_url(episode)).content.decode()
+        assert f'class="button" href="{generate}"' in page
+
+        http.post(generate, {"time_of_day": "10:00", "include_past": "on"})  # the other 4
+        page = http.get(list_url(episode)).content.decode()
+        assert generate not in page
+        assert "The contract's sessions are all scheduled." in page
+
+    def test_the_day_links_each_time_and_offers_the_undo(self, episode: Episode, alice: User) -> None:
+        session = book(episode, at(TODAY, 9), SessionStatus.ATTENDED)
+
+        page = sign_in(alice).get("/sessions/").content.decode()
+
+        assert f'<a href="{session_url(session)}">09:00–09:50</a>' in page
+        assert session_url(session, "undo-attendance/") + "?next=%2Fsessions%2F" in page
+
+
 class TestDayAndWeek:
     @pytest.fixture
     def caseload(self, episode: Episode, alice: User, north, north_site) -> Callable[[int], list[TherapySession]]:

@@ -137,6 +137,14 @@ class Screening:
     # Used when sex is not given. The lower cut-off errs towards further assessment.
     when_sex_unknown: float | None = None
 
+    def cut_off(self, sex: str | None) -> float:
+        """The total from which the screen is positive, for this sex at birth ("female", "male" or None)."""
+        if sex in self.at_least_by_sex:
+            return self.at_least_by_sex[sex]  # type: ignore[index]
+        if self.at_least_by_sex and self.when_sex_unknown is not None:
+            return self.when_sex_unknown
+        return self.at_least
+
 
 @dataclass(frozen=True)
 class ReliableChange:
@@ -185,3 +193,15 @@ class Instrument:
     @property
     def scored_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.scored)
+
+    @property
+    def score_range(self) -> tuple[float, float] | None:
+        """The lowest and highest total the rule can give (AUDIT-C 0–12, MSPSS 1–7); None without a total."""
+        scored = self.scored_items
+        if self.method == "none" or not scored:
+            return None
+        lows = [min(option.points for option in item.options) for item in scored]
+        highs = [max(option.points for option in item.options) for item in scored]
+        if self.method == "sum":
+            return float(sum(lows)), float(sum(highs))
+        return float(min(lows)), float(max(highs))

@@ -60,7 +60,7 @@ from iptcare.ipt.models import (
     Trigger,
 )
 from iptcare.measures.actions import do_apply_standard_schedule, do_record_administration
-from iptcare.measures.models import Administration, Alert, AlertRule
+from iptcare.measures.models import Administration
 from iptcare.substance_use.actions import DayEntry, SubstanceEntry, do_record_use_days
 from iptcare.substance_use.models import DayStatus, Unit, UseDay
 from iptcare.therapy.models import TherapySession
@@ -239,11 +239,6 @@ class Command(BaseCommand):
                     administered_at=when,
                     notify=False,
                 )
-        first = clients.first()
-        if first is not None:
-            # One client answered item 9 with "several days" this week: an open alert waits for a C-SSRS screener.
-            answers = answers_for(9, 9) | {"9": 1}
-            do_record_administration(first, "PHQ-9", answers, acting_user=staff["therapist"], notify=False)
 
     def _use(self, org: Organization, staff: dict[str, User]) -> None:
         """28 days of use per active client: abstinent, twice-weekly drinking, rising drinking, and one lapse."""
@@ -271,9 +266,9 @@ class Command(BaseCommand):
         clients = list(related.filter(organization=org, status=ClientStatus.ACTIVE).order_by("identifier"))
         diary = Diary(staff, today, random.Random(8))
         specials = Specials(demo_therapist_id=staff["therapist"].pk, counsellor_id=staff["counsellor"].pk)
-        item9 = set(
-            Alert.objects.open().filter(organization=org, rule=AlertRule.PHQ9_ITEM9).values_list("client_id", flat=True)
-        )
+        # The first client answered item 9 with "several days" this week, after their episode reached the middle
+        # phase: the open alert waits for a C-SSRS screener (and, until then, holds the episode where it is).
+        item9_client = clients[0] if clients else None
         maintenance = maintenance_client(clients)
         stories: Counter[str] = Counter()
         for index, client in enumerate(clients):
@@ -281,7 +276,9 @@ class Command(BaseCommand):
                 continue
             episode = _DemoEpisode(rng, client, index, stories, staff, today, diary)
             episode.build()
-            SessionHistory(episode.story_for_notes(item9=client.pk in item9), specials).build()
+            if client == item9_client:
+                self._item9_answer(client, staff)
+            SessionHistory(episode.story_for_notes(item9=client == item9_client), specials).build()
         discharged = related.filter(organization=org, status=ClientStatus.DISCHARGED).order_by("identifier")
         courses = list(zip(discharged, data_sessions.CLOSED_COURSES, strict=False))
         if maintenance is not None:
@@ -291,6 +288,11 @@ class Command(BaseCommand):
             episode = _DemoEpisode(rng, client, index, closed_stories, staff, today, diary, course=course)
             episode.build()
             close_course(episode.story_for_notes(item9=False), course, specials)
+
+    @staticmethod
+    def _item9_answer(client: Client, staff: dict[str, User]) -> None:
+        answers = answers_for(9, 9) | {"9": 1}
+        do_record_administration(client, "PHQ-9", answers, acting_user=staff["therapist"], notify=False)
 
     def _group_cycle(self, org: Organization, staff: dict[str, User]) -> None:
         """One running group IPT cycle (iptcare/groups/demo.py) at the weekly time no individual session uses;
@@ -425,6 +427,7 @@ class _DemoEpisode:
         stories[f"{self.story}-{self.in_treatment}"] += 1
         substance = next((s for s in client.primary_substances if s in data.USE_WORDS), "alcohol")
         use, offer, noun = data.USE_WORDS[substance]
+        deceased = rng.choice(data.DECEASED)
         self.words = {
             "name": client.preferred_name or client.given_name,
             "use": use,
@@ -432,7 +435,9 @@ class _DemoEpisode:
             "offer": offer,
             "substance": noun,
             "site": client.site.name,
-            "deceased": rng.choice(data.DECEASED),
+            "deceased": deceased,
+            # The same person in the client's own words, for what the client's plans say: "my stepfather".
+            "my_deceased": deceased.replace("their ", "my ", 1),
         }
         self.entries: dict[int, InventoryEntry] = {}
         self.dispute_with: Person | None = None
@@ -870,13 +875,14 @@ class _DemoEpisode:
 
     def _deceased(self, events: dict[str, list[TimelineEvent]]) -> dict[str, Any]:
         """Who died and when, for the grief area: the relative of the story's death, recorded among the client's
-        people only now (after the inventory, which holds the living), as the grief area names a recorded person."""
+        people only now (after the inventory, which holds the living), as the grief area names a recorded person. The
+        person is named as the client calls them ("Stepfather"); the date of the death is the grief area's."""
         died = next(event.date for event in events["story"] if event.event_type == "death")
         relative = str(self.words["deceased"]).removeprefix("their ").capitalize()
         person = do_add_person(
             self.client,
             {
-                "name": f"{relative} (died {died.year})",
+                "name": relative,
                 "relationship_type": "other_family",
                 "notes": f"Died on {died.isoformat()}; the loss the grief work is about.",
             },
