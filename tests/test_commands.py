@@ -66,6 +66,17 @@ def test_it_lets_the_demo_therapist_sign_in_and_see_their_caseload() -> None:
     assert page.context["page"].paginator.count == on_team
 
 
+def test_the_demo_client_signs_in_to_the_portal_and_sees_their_plan() -> None:
+    output = run("demo", "--password", DEMO_PASSWORD)
+    assert "Client portal: /me/login/ as client@demo.iptcare.test" in output
+    http = HttpClient()
+    response = http.post("/me/login/", {"login_name": "client@demo.iptcare.test", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert http.get("/me/").status_code == 200
+    plan = http.get("/me/plan/").content.decode()
+    assert "Agreed with your therapist on" in plan and "A lapse is not a failure." in plan
+
+
 def test_it_prints_the_demo_admins_current_code_and_only_for_demo_accounts() -> None:
     run("demo", "--password", DEMO_PASSWORD)
     device = TOTPDevice.objects.get(user__email="admin@demo.iptcare.test")

@@ -61,11 +61,14 @@ from iptcare.ipt.models import (
 )
 from iptcare.measures.actions import do_apply_standard_schedule, do_record_administration
 from iptcare.measures.models import Administration
+from iptcare.portal.actions import do_change_password, do_invite_client, do_set_up_account
+from iptcare.portal.models import ClientAccount, InvitationMethod
 from iptcare.substance_use.actions import DayEntry, SubstanceEntry, do_record_use_days
 from iptcare.substance_use.models import DayStatus, Unit, UseDay
 from iptcare.therapy.models import TherapySession
 
 DEMO_DOMAIN = "demo.iptcare.test"
+DEMO_CLIENT_LOGIN = f"client@{DEMO_DOMAIN}"
 # Weekly (PHQ-9, GAD-7) totals: improving, flat, worsening (a reliable deterioration), and a slow improvement.
 DEMO_COURSES = [
     [(19, 15), (17, 14), (15, 12), (12, 10), (10, 8), (8, 7), (6, 5), (5, 4)],
@@ -131,6 +134,7 @@ class Command(BaseCommand):
             self._use(org, staff)
             self._episodes(org, staff)
             self._group_cycle(org, staff)
+            portal = self._portal_account(org, staff, password)
         admin_key = base64.b32encode(TOTPDevice.objects.get(user=staff["admin"]).bin_key).decode()
         if not quiet:
             self.stdout.write(
@@ -147,6 +151,30 @@ class Command(BaseCommand):
             f"  The admin signs in with a second factor: add the key {admin_key} to an authenticator app,\n"
             f"  or print the current code with: iptcare demo_otp_code {demo_email('admin')}"
         )
+        if portal is not None:
+            self.stdout.write(
+                f"  Client portal: /me/login/ as {portal.login_name} ({portal.client.display_name}), same password"
+            )
+
+    @staticmethod
+    def _portal_account(org: Organization, staff: dict[str, User], password: str) -> ClientAccount | None:
+        """A portal account for the maintenance client (a final relapse-prevention plan, homework, sessions to
+        come), set up from a printed code as a client would; the demo password, like the staff accounts."""
+        account = ClientAccount.objects.filter(client__organization=org).select_related("client").first()
+        if account is not None:
+            if not account.check_password(password):
+                do_change_password(account, password)
+            return account
+        active = list(Client.objects.filter(organization=org, status=ClientStatus.ACTIVE).order_by("identifier"))
+        client = maintenance_client(active)
+        if client is None:
+            return None
+        member = client.care_team.filter(team_role=TeamRole.PRIMARY_THERAPIST).select_related("user").first()
+        therapist = member.user if member else staff["therapist"]
+        invitation, _code = do_invite_client(
+            client, InvitationMethod.CODE, acting_user=therapist, base_url="http://127.0.0.1:8000"
+        )
+        return do_set_up_account(invitation, login_name=DEMO_CLIENT_LOGIN, password=password, language="en")
 
     def _organization(self) -> tuple[Organization, list[Site]]:
         org, _ = Organization.objects.get_or_create(slug="demo", defaults={"name": ORG_NAME})
