@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "iptcare.plans",
     "iptcare.groups",
     "iptcare.portal",
+    "iptcare.consent",
     "iptcare.demo",
 ]
 

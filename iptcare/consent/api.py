@@ -1,0 +1,5 @@
+"""/api/v1/consent/."""
+
+from ninja import Router
+
+router = Router(tags=["consent"])
