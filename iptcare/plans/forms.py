@@ -8,6 +8,7 @@ content.py is the last word, applied by the actions, and its problems come back 
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django import forms
@@ -146,8 +147,9 @@ def _kept(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------------- editors
 
 
-class SectionEditor:
-    """The form (or forms) that edit one section of a draft, and the section's new value from them."""
+class SectionEditor(ABC):
+    """The form (or forms) that edit one section of a draft, and the section's new value from them. Each kind of
+    section has its own editor."""
 
     template = ""
 
@@ -155,17 +157,17 @@ class SectionEditor:
         self.section = section
         self.build(value, data)
 
-    def build(self, value: Any, data: Any) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def build(self, value: Any, data: Any) -> None: ...
 
-    def is_valid(self) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def is_valid(self) -> bool: ...
 
-    def value(self) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def value(self) -> Any: ...
 
-    def add_error(self, message: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def add_error(self, message: str) -> None: ...
 
 
 class LinesForm(forms.Form):
