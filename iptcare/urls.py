@@ -9,6 +9,7 @@ from iptcare.accounts import views as account_views
 from iptcare.api import api, api_not_found
 from iptcare.audit import views as audit_views
 from iptcare.clients import views as client_views
+from iptcare.consent import views as consent_views
 from iptcare.ipt import views_history as history_views
 from iptcare.measures import views as measure_views
 from iptcare.substance_use import views as use_views
@@ -120,6 +121,7 @@ urlpatterns = [
     path("manage/sites/<int:site_id>/", staff_views.site_edit, name="site_edit"),
     path("manage/audit/", audit_views.audit_list, name="audit_list"),
     path("manage/measures/", measure_views.measure_settings, name="measure_settings"),
+    path("manage/disclosures/", consent_views.disclosure_settings, name="disclosure_settings"),
     path("manage/audit/export.csv", audit_views.audit_csv, name="audit_csv"),
     # The client portal (/me/), a client's portal access and the portal settings (/manage/portal/).
     path("", include("iptcare.portal.urls")),

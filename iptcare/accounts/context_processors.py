@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (_("Measures"), reverse("measure_settings")),
                 (_("Session notes"), reverse("note_settings")),
                 (_("Client portal"), reverse("portal_admin_settings")),
+                (_("Disclosures"), reverse("disclosure_settings")),
             ]
         items.append((_("My account"), reverse("account_settings")))
     return {"nav_items": items, "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES}

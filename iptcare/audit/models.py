@@ -103,6 +103,19 @@ class EventType(models.IntegerChoices):
     PORTAL_REMINDER_SENT = 840, _("Portal reminder e-mailed")
     PORTAL_SETTINGS_CHANGED = 850, _("Portal settings changed")
 
+    # 42 CFR Part 2: consents (90x), disclosures (91x), the organization's notice setting (920).
+    CONSENTS_VIEWED = 900, _("Consents viewed")
+    CONSENT_VIEWED = 901, _("Consent viewed")
+    CONSENT_PRINTED = 902, _("Consent form printed")
+    CONSENT_RECORDED = 903, _("Consent recorded")
+    CONSENT_VERSIONED = 904, _("Consent changed (new version)")
+    CONSENT_REVOKED = 905, _("Consent revoked")
+    DISCLOSURES_VIEWED = 910, _("Accounting of disclosures viewed")
+    DISCLOSURE_CHECKED = 911, _("Disclosure checked against the consents")
+    DISCLOSURE_RECORDED = 912, _("Records disclosed")
+    DISCLOSURE_REFUSED = 913, _("Disclosure refused: no consent covers it")
+    DISCLOSURE_SETTINGS_CHANGED = 920, _("Disclosure notice setting changed")
+
 
 class AuditEvent(models.Model):
     """One audited action. Rows are only ever inserted: database triggers refuse UPDATE and DELETE."""

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from iptcare.accounts.access import require_staff
 from iptcare.clients.models import Client, Person
+from iptcare.consent.models import DataCategory
+from iptcare.consent.printing import handle_print_disclosure, print_stamp_context
 from iptcare.ipt.access import access_episode_by_id
 from iptcare.ipt.actions_inventory import (
     do_record_inventory_entry,
@@ -36,7 +38,6 @@ from iptcare.ipt.circle import (
 )
 from iptcare.ipt.forms_inventory import CircleDatesForm, InventoryEntryForm, initial_from
 from iptcare.ipt.models import Episode, InventoryEntry
-from iptcare.lib.notices import PART2_SHORT_NOTICE
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,16 @@ def closeness_circle(request: HttpRequest, client_id: int, episode_id: int) -> H
     then = chosen.get("then") or default_then(entries, fallback=episode.start_date, now=now)
     form = dates if dates.errors else CircleDatesForm(initial={"then": then, "now": now})
     printing = request.GET.get("print") == "1"
+    # A printout for someone outside the program is a disclosure: the gate decides, and it is recorded.
+    disclosure_form, response = handle_print_disclosure(
+        request,
+        episode.client,
+        categories=[DataCategory.RELATIONSHIPS],
+        document=f"Closeness circle as of {then.isoformat()} and {now.isoformat()}",
+    )
+    if response is not None:
+        return response
+    stamp = print_stamp_context(request, episode.client, disclosure_form)
     record_inventory_read(
         episode,
         acting_user=request.user,
@@ -210,6 +221,7 @@ def closeness_circle(request: HttpRequest, client_id: int, episode_id: int) -> H
         "unchanged": [entry for entry in now_entries if entry.person_id not in changed],
         "printing": printing,
         "printed_at": timezone.localtime(),
-        "part2_notice": PART2_SHORT_NOTICE,
+        "part2_notice": stamp["disclosure_notice"],
+        **stamp,
     }
     return render(request, "ipt/circle.html", context)

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 
 from iptcare.accounts.access import require_staff
 from iptcare.clients.models import Client
+from iptcare.consent.models import DataCategory
+from iptcare.consent.printing import handle_print_disclosure, print_stamp_context
 from iptcare.ipt.access import access_episode_by_id
 from iptcare.ipt.models import Episode
-from iptcare.lib.notices import PART2_SHORT_NOTICE
 from iptcare.plans.actions import (
     do_add_plan_suggestions,
     do_finalise_plan,
@@ -296,6 +297,16 @@ def plan_print(request: HttpRequest, client_id: int, episode_id: int, kind: str)
     plan = state.get(int(wanted)) if wanted.isdigit() else (state.latest_final or state.draft)
     if plan is None:
         raise Http404("No such version.")
+    # A printout for someone outside the program is a disclosure: the gate decides, and it is recorded.
+    form, response = handle_print_disclosure(
+        request,
+        episode.client,
+        # The plan names the client's support contacts, so it discloses the people in the client's life too.
+        categories=[DataCategory.TREATMENT_PLAN, DataCategory.RELATIONSHIPS],
+        document=f"{TITLES[kind]}, version {plan.version}",
+    )
+    if response is not None:
+        return response
     record_plan_read(kind, episode, acting_user=request.user, plan=plan, view="print")
     context = _context(
         kind,
@@ -303,8 +314,8 @@ def plan_print(request: HttpRequest, client_id: int, episode_id: int, kind: str)
         plan=plan,
         state=state,
         sections=_printed_sections(kind, plan),
-        notice=PART2_SHORT_NOTICE,
         printed_on=timezone.localdate(),
+        **print_stamp_context(request, episode.client, form),
     )
     return render(request, "plans/print.html", context)
 

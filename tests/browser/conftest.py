@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from iptcare.consent import triggers as consent_triggers
 from iptcare.groups import triggers as group_triggers
 from iptcare.lib import append_only
 from iptcare.therapy import triggers as therapy_triggers
@@ -53,7 +54,9 @@ def protected_tables_flushable(transactional_db: Any) -> Iterator[None]:
         append_only.protect(connection, table)
     therapy_triggers.protect(connection)
     group_triggers.protect(connection)
+    consent_triggers.protect(connection)
     yield
+    consent_triggers.unprotect(connection)
     group_triggers.unprotect(connection)
     therapy_triggers.unprotect(connection)
     for table in tables:
