@@ -85,6 +85,8 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
 def _mount_routers() -> None:
     from iptcare.clients.api import router as clients_router
     from iptcare.consent.api import router as consent_router
+    from iptcare.counselling.api import router as counselling_router
+    from iptcare.emergency.api import router as emergency_router
     from iptcare.groups.api import router as groups_router
     from iptcare.ipt.api import router as ipt_router
     from iptcare.measures.api import router as measures_router
@@ -102,6 +104,8 @@ def _mount_routers() -> None:
     api.add_router("/groups/", groups_router)
     api.add_router("/me/", portal_router)
     api.add_router("/consent/", consent_router)
+    api.add_router("/counselling/", counselling_router)
+    api.add_router("/emergency/", emergency_router)
 
 
 _mount_routers()

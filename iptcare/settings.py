@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "iptcare.groups",
     "iptcare.portal",
     "iptcare.consent",
+    "iptcare.encryption",
+    "iptcare.counselling",
+    "iptcare.emergency",
     "iptcare.demo",
 ]
 

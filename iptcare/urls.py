@@ -99,6 +99,8 @@ urlpatterns = [
     path("clients/<int:client_id>/use/check-ins/record/", use_views.check_in_edit, name="check_in_edit"),
     path("clients/<int:client_id>/history/", history_views.client_history, name="client_history"),
     path("clients/<int:client_id>/consents/", include("iptcare.consent.urls")),
+    path("clients/<int:client_id>/counselling-notes/", include("iptcare.counselling.urls")),
+    path("emergency/", include("iptcare.emergency.urls")),
     # IPT episodes.
     path("clients/<int:client_id>/episodes/", include("iptcare.ipt.urls")),
     # The therapist's own sessions.

@@ -116,6 +116,34 @@ class EventType(models.IntegerChoices):
     DISCLOSURE_REFUSED = 913, _("Disclosure refused: no consent covers it")
     DISCLOSURE_SETTINGS_CHANGED = 920, _("Disclosure notice setting changed")
 
+    # SUD counselling notes (93x): kept apart from the record, under their own consent.
+    COUNSELLING_NOTES_VIEWED = 930, _("Counselling notes listed")
+    COUNSELLING_NOTE_VIEWED = 931, _("Counselling note read")
+    COUNSELLING_NOTE_CREATED = 932, _("Counselling note written")
+    COUNSELLING_NOTE_CHANGED = 933, _("Counselling note changed")
+    COUNSELLING_NOTE_SIGNED = 934, _("Counselling note signed")
+    COUNSELLING_NOTE_REFUSED = 935, _("Counselling note refused")
+
+    # Emergency ("break the glass") access (94x).
+    EMERGENCY_ACCESS_GRANTED = 940, _("Emergency access opened")
+    EMERGENCY_ACCESS_REFUSED = 941, _("Emergency access refused")
+    EMERGENCY_ACCESS_ENDED = 942, _("Emergency access ended")
+    EMERGENCY_ACCESS_REVIEWED = 943, _("Emergency access reviewed")
+    EMERGENCY_ACCESS_SETTINGS_CHANGED = 944, _("Emergency access settings changed")
+
+    # Security hardening (95x): re-authentication, sessions, rate limits, keys.
+    REAUTHENTICATED = 950, _("Password confirmed for a sensitive action")
+    REAUTHENTICATION_FAILED = 951, _("Password confirmation failed")
+    SESSION_REJECTED = 952, _("Session ended: it came from another browser")
+    RATE_LIMITED = 953, _("Too many requests refused")
+    SECURITY_SETTINGS_CHANGED = 954, _("Security settings changed")
+    ENCRYPTION_KEYS_ROTATED = 955, _("Encryption keys rotated")
+
+    # Outside recipients (96x): tokens for parties outside the program, records sent out.
+    RECIPIENT_TOKEN_CREATED = 960, _("Outside recipient token created")
+    RECIPIENT_TOKEN_REVOKED = 961, _("Outside recipient token revoked")
+    RECORDS_EXPORTED = 962, _("Records exported for an outside recipient")
+
 
 class AuditEvent(models.Model):
     """One audited action. Rows are only ever inserted: database triggers refuse UPDATE and DELETE."""

@@ -1,0 +1,3 @@
+"""A client's SUD counselling notes, under /clients/<client_id>/counselling-notes/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Emergency access pages."""
+
+urlpatterns: list = []
