@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -72,6 +72,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, str(exc), exc.status_code)
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # DATA_UPLOAD_MAX_MEMORY_SIZE: an answer, not a server error.
+    return _error(request, "The request body is too large.", 413)
+
+
 @api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
@@ -92,6 +98,7 @@ def _mount_routers() -> None:
     from iptcare.measures.api import router as measures_router
     from iptcare.plans.api import router as plans_router
     from iptcare.portal.api import router as portal_router
+    from iptcare.release.api import router as release_router
     from iptcare.substance_use.api import router as substance_use_router
     from iptcare.therapy.api import router as therapy_router
 
@@ -104,6 +111,7 @@ def _mount_routers() -> None:
     api.add_router("/groups/", groups_router)
     api.add_router("/me/", portal_router)
     api.add_router("/consent/", consent_router)
+    api.add_router("/release/", release_router)
     api.add_router("/counselling/", counselling_router)
     api.add_router("/emergency/", emergency_router)
 

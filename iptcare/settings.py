@@ -6,6 +6,7 @@ in that folder, e-mail printed to the console. Production (`DEBUG=0`): refuses t
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -25,6 +26,18 @@ def env_bool(name: str, default: bool) -> bool:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit "COUNT/PERIOD" (period like 30s, 15m, 1h) from the environment, as (count, seconds)."""
+    value = os.environ.get(name) or default
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smh])\s*", value)
+    if not match or int(match.group(1)) < 1:
+        raise ImproperlyConfigured(f"{name} must look like 30/15m (a count per period in s, m or h), not {value!r}.")
+    return int(match.group(1)), int(match.group(2) or 1) * _PERIODS[match.group(3)]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -69,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "ninja",
     "iptcare.accounts",
     "iptcare.audit",
@@ -81,6 +95,7 @@ INSTALLED_APPS = [
     "iptcare.groups",
     "iptcare.portal",
     "iptcare.consent",
+    "iptcare.release",
     "iptcare.encryption",
     "iptcare.counselling",
     "iptcare.emergency",
@@ -89,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below) on every answer, static files included.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +118,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Messages before our own middleware, which tells people why they were signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session works only in the browser that signed in (staff and portal clients alike).
+    "iptcare.accounts.middleware.SessionBindingMiddleware",
     "iptcare.accounts.middleware.IdleLogoutMiddleware",
     "iptcare.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,6 +213,51 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "iptcare"
+# Export, consent revocation, role changes and security settings ask for the password again when it was last
+# given longer ago than this (and for the second-factor code, for people who have one).
+REAUTH_MAX_AGE_MINUTES = env_int("REAUTH_MAX_AGE_MINUTES", 5)
+
+# Rate limits per scope as (count, seconds); each is overridable with RATE_LIMIT_<SCOPE>, e.g. RATE_LIMIT_LOGIN=30/15m.
+# Keyed by the caller's address unless said otherwise; see iptcare/lib/ratelimit.py and docs/security.md.
+RATE_LIMITS = {
+    # Failed staff sign-ins from one address (axes also locks one account from one address after 5).
+    "login": env_rate("RATE_LIMIT_LOGIN", "30/15m"),
+    # Failed portal sign-ins from one address (each client account also locks after 5).
+    "portal_login": env_rate("RATE_LIMIT_PORTAL_LOGIN", "30/15m"),
+    # Password reset requests from one address, and for one e-mail address (keyed by the address typed).
+    "password_reset": env_rate("RATE_LIMIT_PASSWORD_RESET", "10/1h"),
+    "password_reset_email": env_rate("RATE_LIMIT_PASSWORD_RESET_EMAIL", "5/1h"),
+    # Requests to password-reset and staff-invitation links from one address.
+    "account_link": env_rate("RATE_LIMIT_ACCOUNT_LINK", "30/15m"),
+    # Requests to self-report questionnaire links from one address.
+    "self_report": env_rate("RATE_LIMIT_SELF_REPORT", "60/15m"),
+    # Portal invitation links opened and one-time codes entered from one address.
+    "portal_invitation": env_rate("RATE_LIMIT_PORTAL_INVITATION", "20/15m"),
+    # Unknown calendar addresses asked for from one address; and requests for one calendar address.
+    "calendar_feed": env_rate("RATE_LIMIT_CALENDAR_FEED", "20/15m"),
+    "calendar_feed_token": env_rate("RATE_LIMIT_CALENDAR_FEED_TOKEN", "60/1h"),
+    # API calls with an unknown, expired or revoked bearer token from one address.
+    "api_token": env_rate("RATE_LIMIT_API_TOKEN", "30/15m"),
+    # Wrong passwords or codes on the confirm-password page, per person.
+    "reauthentication": env_rate("RATE_LIMIT_REAUTHENTICATION", "5/15m"),
+}
+
+# The default cache is local memory. Rate-limit counters have their own cache: local memory counts per process
+# (its increments are atomic); with several worker processes or servers, point it at Redis or Memcached (and
+# install that client) so that all of them share one count.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "iptcare-default"},
+    "ratelimit": {
+        "BACKEND": os.environ.get("RATE_LIMIT_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("RATE_LIMIT_CACHE_LOCATION", "iptcare-ratelimit"),
+    },
+}
+
+# Request bodies: no page or API call takes files, and no form needs more than a megabyte of text.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# No form takes files: a multipart request carrying any is refused (400). A future upload raises this on purpose.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
 
 LANGUAGE_CODE = "en"
 # English, and Spanish for the client portal (locale/es); each client chooses theirs in the portal.
@@ -232,6 +296,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames from this site only; no inline script or
+# style, no plugins, and no framing. Images also as data: URLs (favicon placeholders).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -245,9 +323,15 @@ if not DEBUG:
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 100
 
+# Logs go to the console only: never e-mailed (Django's error e-mails carry the whole request, form fields and
+# all). Exception messages in logged tracebacks are withheld (iptcare/lib/logging.py), since they can quote record
+# values; the type and the stack stay.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "django": {"handlers": ["console"], "level": "INFO"},
+    },
 }

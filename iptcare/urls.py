@@ -8,6 +8,7 @@ from iptcare.accounts import staff_views
 from iptcare.accounts import views as account_views
 from iptcare.api import api, api_not_found
 from iptcare.audit import views as audit_views
+from iptcare.audit import views_report as audit_report_views
 from iptcare.clients import views as client_views
 from iptcare.consent import views as consent_views
 from iptcare.ipt import views_history as history_views
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/2fa/verify/", account_views.totp_verify, name="totp_verify"),
     path("accounts/2fa/remove/", account_views.totp_remove, name="totp_remove"),
     path("accounts/settings/", account_views.account_settings, name="account_settings"),
+    path("accounts/confirm-password/", account_views.confirm_password, name="confirm_password"),
     path("accounts/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
@@ -99,6 +101,7 @@ urlpatterns = [
     path("clients/<int:client_id>/use/check-ins/record/", use_views.check_in_edit, name="check_in_edit"),
     path("clients/<int:client_id>/history/", history_views.client_history, name="client_history"),
     path("clients/<int:client_id>/consents/", include("iptcare.consent.urls")),
+    path("clients/<int:client_id>/release/", include("iptcare.release.urls")),
     path("clients/<int:client_id>/counselling-notes/", include("iptcare.counselling.urls")),
     path("emergency/", include("iptcare.emergency.urls")),
     # IPT episodes.
@@ -118,13 +121,16 @@ urlpatterns = [
         staff_views.staff_resend_invitation,
         name="staff_resend_invitation",
     ),
+    path("manage/security/", staff_views.security_settings, name="security_settings"),
     path("manage/sites/", staff_views.site_list, name="site_list"),
     path("manage/sites/new/", staff_views.site_edit, name="site_create"),
     path("manage/sites/<int:site_id>/", staff_views.site_edit, name="site_edit"),
     path("manage/audit/", audit_views.audit_list, name="audit_list"),
     path("manage/measures/", measure_views.measure_settings, name="measure_settings"),
     path("manage/disclosures/", consent_views.disclosure_settings, name="disclosure_settings"),
+    path("manage/emergency-access/", include("iptcare.emergency.urls_manage")),
     path("manage/audit/export.csv", audit_views.audit_csv, name="audit_csv"),
+    path("manage/audit/client-report/", audit_report_views.client_access_report, name="client_access_report"),
     # The client portal (/me/), a client's portal access and the portal settings (/manage/portal/).
     path("", include("iptcare.portal.urls")),
     # The JSON API and its schema at /api/v1/openapi.json.

@@ -21,6 +21,7 @@ from iptcare.accounts.actions import do_create_token, do_revoke_token
 from iptcare.accounts.models import PersonalAccessToken, Role, User
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import CareTeamMember, Client, ClientStatusChange, Person, TeamRole
+from iptcare.encryption.audit import open_changes
 from tests.conftest import bearer, make_client, make_staff, sign_in
 
 API = "/api/v1/clients/"
@@ -771,7 +772,8 @@ def test_it_changes_a_person(alice, fern):
     assert (person.name, person.phone, person.is_support_contact) == ("Big sister", "555 010 1234", True)
     event = last_event(EventType.PERSON_UPDATED)
     assert (event.actor_id, event.client_id, event.channel) == (alice.pk, fern.pk, "api")
-    assert event.extra["changes"] == {"notes": ["", "Calls on Sundays."]}
+    assert open_changes(event.extra["changes"]) == {"notes": ["", "Calls on Sundays."]}
+    assert "enc1:" in str(event.extra["changes"])  # the stored values are sealed
 
 
 @pytest.mark.django_db

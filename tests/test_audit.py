@@ -20,7 +20,7 @@ from iptcare.audit.events import record_event
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.audit.views import CSV_COLUMNS
 from iptcare.clients.models import CareTeamMember, Client
-from tests.conftest import make_client, make_staff, sign_in
+from tests.conftest import confirm_password, make_client, make_staff, sign_in
 
 AUDIT = "/manage/audit/"
 EXPORT = "/manage/audit/export.csv"
@@ -49,8 +49,11 @@ def listed(response: Any) -> list[AuditEvent]:
 
 
 def csv_rows(response: Any) -> list[list[str]]:
+    """The rows after the first, which must be the organization's Part 2 notice (short form by default)."""
     content = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(content)))
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0] == ["42 CFR part 2 prohibits unauthorized use or disclosure of these records."]
+    return rows[1:]
 
 
 @pytest.fixture
@@ -360,7 +363,7 @@ def test_it_shows_the_page_with_a_constant_number_of_queries(north, north_site, 
 
 @pytest.mark.django_db
 def test_it_downloads_the_filtered_events_as_csv(eve, trail):
-    response = sign_in(eve).get(EXPORT, {"client": "N-0001"})
+    response = confirm_password(sign_in(eve)).get(EXPORT, {"client": "N-0001"})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -378,7 +381,7 @@ def test_it_downloads_the_filtered_events_as_csv(eve, trail):
 
 @pytest.mark.django_db
 def test_it_downloads_only_the_organizations_events(sam, trail):
-    rows = csv_rows(sign_in(sam).get(EXPORT))
+    rows = csv_rows(confirm_password(sign_in(sam)).get(EXPORT))
 
     actors = {r[CSV_COLUMNS.index("actor")] for r in rows[1:]}
     assert "alice@north.test" not in actors
@@ -387,7 +390,7 @@ def test_it_downloads_only_the_organizations_events(sam, trail):
 
 @pytest.mark.django_db
 def test_it_downloads_nothing_for_an_invalid_filter(eve, trail):
-    rows = csv_rows(sign_in(eve).get(EXPORT, {"date_from": "2020-03-01", "date_to": "2020-01-01"}))
+    rows = csv_rows(confirm_password(sign_in(eve)).get(EXPORT, {"date_from": "2020-03-01", "date_to": "2020-01-01"}))
 
     assert rows == [CSV_COLUMNS]
 
@@ -404,7 +407,7 @@ def test_it_defuses_formulas_in_the_csv(north, eve, fern):
         extra={"note": "x"},
     )
 
-    rows = csv_rows(sign_in(eve).get(EXPORT, {"client": "N-0001"}))
+    rows = csv_rows(confirm_password(sign_in(eve)).get(EXPORT, {"client": "N-0001"}))
 
     assert len(rows) == 2
     row = dict(zip(CSV_COLUMNS, rows[1], strict=True))
@@ -417,7 +420,7 @@ def test_it_defuses_formulas_in_the_csv(north, eve, fern):
 
 @pytest.mark.django_db
 def test_it_audits_the_download(north, eve, trail):
-    response = sign_in(eve).get(EXPORT, {"event_type": int(EventType.CLIENT_UPDATED)})
+    response = confirm_password(sign_in(eve)).get(EXPORT, {"event_type": int(EventType.CLIENT_UPDATED)})
     csv_rows(response)
 
     exported = AuditEvent.objects.get(event_type=EventType.AUDIT_EXPORTED)
@@ -450,7 +453,9 @@ def test_it_shows_what_changed_in_words_on_the_audit_page(eve, alice, fern):
     assert "<strong>pronouns</strong>" in html
     assert "she/they" not in html
     assert "9 Hidden Road" not in html
-    csv_text = b"".join(sign_in(eve).get("/manage/audit/export.csv", {"client": fern.identifier}).streaming_content)
+    csv_text = b"".join(
+        confirm_password(sign_in(eve)).get("/manage/audit/export.csv", {"client": fern.identifier}).streaming_content
+    )
     assert "9 Hidden Road" not in csv_text.decode()
     assert '""changed_fields"": [""address"", ""pronouns""]' in csv_text.decode()
 

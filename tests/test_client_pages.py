@@ -14,6 +14,7 @@ from iptcare.accounts.models import Organization, Site, User
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.forms import ClientForm, form_values
 from iptcare.clients.models import CareTeamMember, Client, ClientStatusChange, Person, TeamRole
+from iptcare.encryption.audit import open_changes
 from tests.conftest import make_client, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -341,7 +342,8 @@ class TestPeople:
         person.refresh_from_db()
         assert person.phone == "555 010 9999"
         event = AuditEvent.objects.get(event_type=EventType.PERSON_UPDATED)
-        assert event.extra["changes"] == {"phone": ["555 010 1234", "555 010 9999"]}
+        assert open_changes(event.extra["changes"]) == {"phone": ["555 010 1234", "555 010 9999"]}
+        assert "enc1:" in str(event.extra["changes"])  # the stored values are sealed
         assert person.updated_at <= timezone.now()
 
     def test_it_hides_people_of_a_client_that_is_not_yours(self, fern: Client, tom: User, carol: User) -> None:

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.models import Membership, Organization, Site, SupervisionLink, User
 from iptcare.audit.models import AuditEvent, EventType
-from tests.conftest import PASSWORD, make_staff, sign_in
+from tests.conftest import PASSWORD, confirm_password, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def invite(http: HttpClient, **changes: object):
     data = {"email": "nina@north.test", "full_name": "Nina Novak", "roles": ["therapist", "counsellor"]}
     data.update(changes)
-    return http.post("/manage/staff/invite/", data)
+    return confirm_password(http).post("/manage/staff/invite/", data)
 
 
 def test_it_invites_staff_who_then_choose_a_password(eve: User, django_capture_on_commit_callbacks) -> None:
@@ -60,7 +60,7 @@ def test_it_refuses_an_invitation_to_an_existing_address_or_without_a_role(eve: 
 
 def test_it_sets_roles_and_supervisors(eve: User, alice: User, bob: User, tom: User) -> None:
     data = {"full_name": "Tom Tran", "roles": ["therapist", "physician"], "supervisors": [bob.pk]}
-    response = sign_in(eve).post(f"/manage/staff/{tom.pk}/", data)
+    response = confirm_password(sign_in(eve)).post(f"/manage/staff/{tom.pk}/", data)
     assert response.status_code == 302
     assert set(Membership.objects.filter(user=tom).values_list("role", flat=True)) == {
         "therapist",
@@ -74,13 +74,13 @@ def test_it_sets_roles_and_supervisors(eve: User, alice: User, bob: User, tom: U
 
 def test_it_leaves_changes_to_your_own_roles_to_another_admin(eve: User, north: Organization) -> None:
     widened = {"full_name": "Eve Evans", "roles": ["admin", "therapist"]}
-    response = sign_in(eve).post(f"/manage/staff/{eve.pk}/", widened)
+    response = confirm_password(sign_in(eve)).post(f"/manage/staff/{eve.pk}/", widened)
     assert "Another admin must change your own roles" in response.content.decode()
     assert User.objects.get(pk=eve.pk).roles == {"admin"}
 
     ada = make_staff(north, "ada@north.test", "Ada Admin", "admin")
     TOTPDevice.objects.create(user=ada, name="phone", confirmed=True)
-    sign_in(ada).post(f"/manage/staff/{eve.pk}/", widened)
+    confirm_password(sign_in(ada)).post(f"/manage/staff/{eve.pk}/", widened)
     assert User.objects.get(pk=eve.pk).roles == {"admin", "therapist"}
 
 
@@ -89,7 +89,7 @@ def test_it_refuses_an_admin_making_themself_someones_supervisor(eve: User, alic
 
     # Eve also supervises (granted by another admin): she still may not put herself over Alice's clients.
     Membership.objects.create(user=eve, role="supervisor")
-    response = sign_in(eve).post(
+    response = confirm_password(sign_in(eve)).post(
         f"/manage/staff/{alice.pk}/", {"full_name": "Alice Ashby", "roles": ["therapist"], "supervisors": [eve.pk]}
     )
     assert "Another admin must make you" in response.content.decode()
@@ -167,7 +167,7 @@ def test_it_keeps_admin_pages_to_admins_of_the_organization(
     for user in (alice, dan):
         assert sign_in(user).get("/manage/staff/").status_code == 403
         assert sign_in(user).get("/manage/sites/").status_code == 403
-    south_admin = sign_in(sam)
+    south_admin = confirm_password(sign_in(sam))
     assert south_admin.get(f"/manage/staff/{tom.pk}/").status_code == 404
     assert south_admin.get(f"/manage/sites/{north_site.pk}/").status_code == 404
     assert tom.email not in south_admin.get("/manage/staff/").content.decode()

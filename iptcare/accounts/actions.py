@@ -22,6 +22,7 @@ from iptcare.accounts.models import (
     Organization,
     PersonalAccessToken,
     Role,
+    SecuritySettings,
     Site,
     SupervisionLink,
     User,
@@ -227,3 +228,24 @@ def do_revoke_token(token: PersonalAccessToken, *, acting_user: User) -> Persona
             extra={"name": token.name, "owner": token.user.email},
         )
     return token
+
+
+@transaction.atomic
+def do_save_security_settings(organization_id: int, *, second_factor_roles: Iterable[str], acting_user: User) -> bool:
+    """Store which roles must use a second factor (admins always). Returns whether anything changed."""
+    roles = sorted({r for r in second_factor_roles if r in Role.values} | {Role.ADMIN.value})
+    current, created = SecuritySettings.objects.select_for_update().get_or_create(organization_id=organization_id)
+    old = sorted(set(current.second_factor_roles) | {Role.ADMIN.value})
+    if old == roles and not created:
+        return False
+    current.second_factor_roles = roles
+    current.updated_by = acting_user
+    current.updated_at = timezone.now()
+    current.save(update_fields=["second_factor_roles", "updated_by", "updated_at"])
+    record_event(
+        EventType.SECURITY_SETTINGS_CHANGED,
+        actor=acting_user,
+        obj=current,
+        changes={"second_factor_roles": [old, roles]},
+    )
+    return True

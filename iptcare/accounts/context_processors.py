@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.accounts.models import Role
+from iptcare.emergency.access import may_break_glass
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.has_role(Role.THERAPIST, Role.COUNSELLOR, Role.SUPERVISOR):
             items.append((_("My sessions"), reverse("sessions_day")))
         items.append((_("Groups"), reverse("group_list")))
+        if may_break_glass(user):
+            items.append((_("Emergency access"), reverse("break_glass")))
         if user.has_role(Role.ADMIN):
             items += [
                 (_("Staff"), reverse("staff_list")),
@@ -28,6 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (_("Session notes"), reverse("note_settings")),
                 (_("Client portal"), reverse("portal_admin_settings")),
                 (_("Disclosures"), reverse("disclosure_settings")),
+                (_("Security"), reverse("security_settings")),
+                (_("Emergency access"), reverse("emergency_queue")),
             ]
         items.append((_("My account"), reverse("account_settings")))
     return {"nav_items": items, "idle_timeout_minutes": settings.IDLE_TIMEOUT_MINUTES}

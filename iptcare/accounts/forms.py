@@ -36,6 +36,61 @@ class TotpCodeForm(forms.Form):
         return self.cleaned_data["code"].strip()
 
 
+class ConfirmPasswordForm(forms.Form):
+    """The password again, and the authenticator's code for people who have one, before a sensitive action."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6-digit code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, with_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class CheckboxesWithLockedChoices(forms.CheckboxSelectMultiple):
+    """Checkboxes where some choices are always ticked and cannot be changed."""
+
+    def __init__(self, *args: Any, locked: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locked = locked
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.locked:
+            option["attrs"] = {**option["attrs"], "disabled": True, "checked": True}
+            option["selected"] = True
+        return option
+
+
+class SecuritySettingsForm(forms.Form):
+    second_factor_roles = forms.MultipleChoiceField(
+        label=_("Roles that must use two-step sign-in"),
+        choices=Role.choices,
+        required=False,
+        widget=CheckboxesWithLockedChoices(locked=frozenset({Role.ADMIN.value})),
+        help_text=_(
+            "People with a ticked role set up an authenticator app at their next sign-in and give its code each "
+            "time. Organization admins always must."
+        ),
+    )
+
+    def clean_second_factor_roles(self) -> list[str]:
+        return sorted({*self.cleaned_data["second_factor_roles"], Role.ADMIN.value})
+
+
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. 'reporting script'.")

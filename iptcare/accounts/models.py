@@ -237,3 +237,35 @@ class PersonalAccessToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class SecuritySettings(models.Model):
+    """An organization's security choices: which roles must sign in with a second factor.
+
+    Admins always must, whatever is stored; without a row the defaults hold (admins only).
+    """
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
+    # Role values (Role) whose holders must use a second factor, besides admins.
+    second_factor_roles = models.JSONField(default=list, blank=True)
+    updated_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "security settings"
+
+    def __str__(self) -> str:
+        return f"Security settings of {self.organization_id}"
+
+    @classmethod
+    def for_organization(cls, organization_id: int | None) -> SecuritySettings:
+        """The stored settings, or the defaults (unsaved) when the organization never changed them."""
+        found = cls.objects.filter(organization_id=organization_id).first() if organization_id else None
+        return found or cls(organization_id=organization_id)
+
+    @property
+    def roles_needing_second_factor(self) -> frozenset[str]:
+        return frozenset(r for r in self.second_factor_roles if r in Role.values) | {Role.ADMIN.value}
+
+    def requires_second_factor(self, user: User) -> bool:
+        return bool(user.roles & self.roles_needing_second_factor)

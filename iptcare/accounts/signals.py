@@ -18,7 +18,8 @@ def audit_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
 
 @receiver(user_logged_out)
 def audit_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
-    if user is not None and not getattr(request, "_idle_logout", False):
+    quiet = getattr(request, "_idle_logout", False) or getattr(request, "_session_rejected", False)
+    if user is not None and not quiet:
         record_event(EventType.LOGOUT, actor=user)
 
 

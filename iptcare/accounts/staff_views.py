@@ -1,4 +1,8 @@
-"""The organization admin's pages: staff (invite, roles, supervisors, deactivate) and sites."""
+"""The organization admin's pages: staff (invite, roles, supervisors, deactivate), sites and security settings.
+
+Inviting, changing a person's roles and supervisors, and the security settings open or widen access to client
+records: they ask for the admin's password again first (require_recent_password).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.access import access_site_by_id, access_staff_by_id, require_admin
 from iptcare.accounts.actions import (
@@ -16,11 +21,13 @@ from iptcare.accounts.actions import (
     do_invite_staff,
     do_reactivate_staff,
     do_resend_invitation,
+    do_save_security_settings,
     do_save_site,
     do_update_staff,
 )
-from iptcare.accounts.forms import SiteForm, StaffForm, StaffInviteForm
-from iptcare.accounts.models import Membership, Role, Site, User
+from iptcare.accounts.forms import SecuritySettingsForm, SiteForm, StaffForm, StaffInviteForm
+from iptcare.accounts.models import Membership, Role, SecuritySettings, Site, User
+from iptcare.accounts.security import require_recent_password
 from iptcare.lib.paging import paginate, query_without_page
 
 
@@ -56,6 +63,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_admin
+@require_recent_password
 def staff_invite(request: HttpRequest) -> HttpResponse:
     org = request.user.organization
     form = StaffInviteForm(request.POST or None, organization=org, acting_user=request.user)
@@ -80,6 +88,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 
 
 @require_admin
+@require_recent_password
 def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     staff = access_staff_by_id(request.user, user_id)
     form = StaffForm(
@@ -158,3 +167,39 @@ def site_edit(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
         messages.success(request, _("Saved the site %(name)s.") % {"name": site.name})
         return redirect("site_list")
     return render(request, "accounts/site_form.html", {"form": form, "site": site})
+
+
+@require_admin
+@require_recent_password
+def security_settings(request: HttpRequest) -> HttpResponse:
+    """Which roles must use two-step sign-in (admins always)."""
+    org_id = request.user.organization_id
+    current = SecuritySettings.for_organization(org_id)
+    form = SecuritySettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"second_factor_roles": sorted(current.roles_needing_second_factor)},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = do_save_security_settings(
+            org_id, second_factor_roles=form.cleaned_data["second_factor_roles"], acting_user=request.user
+        )
+        if changed:
+            messages.success(
+                request,
+                _("Saved. People with the ticked roles set up two-step sign-in the next time they open a page."),
+            )
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("security_settings")
+    staff = User.objects.filter(organization_id=org_id, is_active=True).prefetch_related("memberships")
+    with_device = set(
+        TOTPDevice.objects.filter(user__organization_id=org_id, confirmed=True).values_list("user_id", flat=True)
+    )
+    required = current.roles_needing_second_factor
+    without = [
+        person
+        for person in staff
+        if person.pk not in with_device and {m.role for m in person.memberships.all()} & required
+    ]
+    context = {"form": form, "settings": current, "without_second_factor": without}
+    return render(request, "accounts/security_settings.html", context)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,14 +24,23 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.actions import do_create_token, do_revoke_token
-from iptcare.accounts.forms import EmailAuthenticationForm, TokenCreateForm, TotpCodeForm
+from iptcare.accounts.forms import ConfirmPasswordForm, EmailAuthenticationForm, TokenCreateForm, TotpCodeForm
 from iptcare.accounts.models import PersonalAccessToken
+from iptcare.accounts.security import mark_reauthenticated, second_factor_required
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
+from iptcare.lib import ratelimit
+from iptcare.lib.ratelimit import failed_sign_in, rate_limit
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # noqa: S105 (a session key name, not a secret)
 
 
+def _typed_email(request: HttpRequest, _kwargs: dict[str, Any]) -> str:
+    return str(request.POST.get("email") or "").strip().lower()
+
+
+# Per address, on top of axes (which locks one account from one address): many accounts tried from one address.
+@method_decorator(rate_limit("login", methods=["POST"], count_if=failed_sign_in), name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
@@ -82,7 +94,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         "form": form,
         "qr_svg": qr_svg,
         "secret": base64.b32encode(device.bin_key).decode(),
-        "required": user.is_org_admin,
+        "required": second_factor_required(user),
         "next": request.GET.get("next", ""),
     }
     return render(request, "accounts/totp_setup.html", context)
@@ -118,8 +130,8 @@ def totp_remove(request: HttpRequest) -> HttpResponse:
     if not user.is_verified():
         # Defence in depth: the middleware already keeps an unverified session away from this view.
         return redirect("totp_verify")
-    if user.is_org_admin:
-        messages.error(request, _("Admins must keep two-step sign-in on."))
+    if second_factor_required(user):
+        messages.error(request, _("Your role must keep two-step sign-in on."))
         return redirect("account_settings")
     with transaction.atomic():
         deleted, _detail = TOTPDevice.objects.filter(user=user).delete()
@@ -146,6 +158,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "new_token": new_token,
         "tokens": PersonalAccessToken.objects.filter(user=user),
         "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "totp_required": second_factor_required(user),
     }
     return render(request, "accounts/settings.html", context)
 
@@ -164,6 +177,57 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("account_settings")
 
 
+@login_required
+def confirm_password(request: HttpRequest) -> HttpResponse:
+    """Give the password again (and the authenticator's code, if the person has one) before a sensitive action.
+
+    Wrong answers are counted per person; past RATE_LIMITS["reauthentication"] the session ends, since whoever is
+    at this browser does not know the password.
+    """
+    user = request.user
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    form = ConfirmPasswordForm(request.POST or None, with_code=bool(devices))
+    limiter_key = f"user:{user.pk}"
+    if request.method == "POST":
+        if ratelimit.is_limited("reauthentication", limiter_key):
+            ratelimit.note_refusal("reauthentication", limiter_key, request=request)
+            logout(request)
+            return ratelimit.too_many_requests(request, "reauthentication")
+        if form.is_valid():
+            if _confirmed(user, devices, form.cleaned_data):
+                mark_reauthenticated(request)
+                # The page it was for, without its query (which may name a client).
+                record_event(EventType.REAUTHENTICATED, actor=user, extra={"for": urlsplit(_safe_next(request)).path})
+                return redirect(_safe_next(request))
+            ratelimit.hit("reauthentication", limiter_key)
+            record_event(EventType.REAUTHENTICATION_FAILED, actor=user)
+            if devices:
+                form.add_error(None, _("The password or the code is not right. Use the newest code from your app."))
+            else:
+                form.add_error("password", _("That is not your password."))
+    context = {
+        "form": form,
+        "next": _safe_next(request),
+        "with_code": bool(devices),
+        "reauth_minutes": settings.REAUTH_MAX_AGE_MINUTES,
+    }
+    return render(request, "accounts/confirm_password.html", context)
+
+
+def _confirmed(user: Any, devices: list[TOTPDevice], data: dict[str, Any]) -> bool:
+    # Both are checked even when the password is wrong, so the answer's timing does not tell which one failed.
+    password_ok = user.check_password(data["password"])
+    if not devices:
+        return password_ok
+    code_ok = False
+    for device in devices:
+        allowed, _info = device.verify_is_allowed()
+        if allowed and device.verify_token(data["code"]):
+            code_ok = True
+            break
+    return password_ok and code_ok
+
+
 class AuditedPasswordSet:
     """Mixin for the views that set a password: the new password and its audit event commit together."""
 
@@ -176,12 +240,15 @@ class AuditedPasswordSet:
         return response
 
 
+# Reset and invitation links: each request from one address counts, so guessing links is slow and loud.
+@method_decorator(rate_limit("account_link"), name="dispatch")
 class PasswordResetConfirmView(AuditedPasswordSet, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
     set_through = "reset link"
 
 
+@method_decorator(rate_limit("account_link"), name="dispatch")
 class InvitationAcceptView(AuditedPasswordSet, auth_views.PasswordResetConfirmView):
     """An invited staff member chooses their password; the link works once and expires."""
 
@@ -202,6 +269,9 @@ class PasswordChangeView(AuditedPasswordSet, auth_views.PasswordChangeView):
         return response
 
 
+# Every reset e-mail asked for counts: per address, and per e-mail address typed (so nobody's inbox is flooded).
+@method_decorator(rate_limit("password_reset", methods=["POST"]), name="dispatch")
+@method_decorator(rate_limit("password_reset_email", methods=["POST"], key=_typed_email), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"

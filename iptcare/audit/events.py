@@ -8,6 +8,7 @@ from django.db import models
 
 from iptcare.audit.context import current_origin
 from iptcare.audit.models import AuditEvent, EventType
+from iptcare.encryption.audit import seal_changes
 
 
 def record_event(
@@ -26,7 +27,7 @@ def record_event(
     origin = current_origin()
     data = dict(extra or {})
     if changes:
-        data["changes"] = changes
+        data["changes"] = seal_changes(changes)
     return AuditEvent.objects.create(
         organization_id=_organization_id(organization, client, actor),
         actor=actor if actor is not None and actor.pk else None,

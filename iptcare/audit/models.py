@@ -204,7 +204,9 @@ class AuditEvent(models.Model):
     @property
     def change_list(self) -> list[tuple[str, Any, Any]]:
         """(field, old, new) for each recorded change, with an empty or missing value shown as "—"."""
-        changes = self.extra.get("changes", {}) if isinstance(self.extra, dict) else {}
+        from iptcare.encryption.audit import open_changes  # late: the encryption app imports models
+
+        changes = open_changes(self.extra.get("changes", {}) if isinstance(self.extra, dict) else {})
 
         def shown(value: Any) -> Any:
             return "—" if value in (None, "", []) else value

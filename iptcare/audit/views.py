@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from iptcare.accounts.access import require_admin
 from iptcare.accounts.models import User
+from iptcare.accounts.security import require_recent_password
 from iptcare.audit.events import record_event
 from iptcare.audit.forms import AuditFilterForm
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import Client
+from iptcare.consent.models import DisclosureSettings
+from iptcare.encryption.audit import open_changes
 from iptcare.lib.paging import paginate, query_without_page
 
 CSV_COLUMNS = [
@@ -70,6 +73,8 @@ def shown_extra(event: AuditEvent, openable: set[int]) -> dict:
     extra = dict(event.extra or {})
     if event.client_id and event.client_id not in openable and "changes" in extra:
         extra["changed_fields"] = sorted(extra.pop("changes"))
+    elif "changes" in extra:
+        extra["changes"] = open_changes(extra["changes"])
     return extra
 
 
@@ -87,10 +92,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_admin
+@require_recent_password
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     _form, events = filtered_events(request)
     record_event(EventType.AUDIT_EXPORTED, actor=request.user, extra={"filters": request.GET.dict()})
-    rows = _csv_rows(events, openable_client_ids(request.user))
+    # The file holds client identifiers: it opens with the organization's Part 2 notice, like every disclosure.
+    notice = DisclosureSettings.for_organization(request.user.organization_id).notice.text
+    rows = _csv_rows(events, openable_client_ids(request.user), notice)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="iptcare-audit-{stamp}.csv"'
@@ -102,8 +110,9 @@ class _Echo:
         return value
 
 
-def _csv_rows(events: QuerySet[AuditEvent], openable: set[int]) -> Iterator[str]:
+def _csv_rows(events: QuerySet[AuditEvent], openable: set[int], notice: str) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    yield writer.writerow([notice])
     yield writer.writerow(CSV_COLUMNS)
     for event in events.iterator(chunk_size=2000):
         row = [

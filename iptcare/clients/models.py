@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.accounts.models import ORGANIZATION_WIDE_ROLES, Role, Site, SupervisionLink
+from iptcare.encryption.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 
 if TYPE_CHECKING:
     from iptcare.accounts.models import User
@@ -82,13 +83,16 @@ class ClientQuerySet(models.QuerySet):
     def openable_by(self, user: User, *, write: bool = False) -> ClientQuerySet:
         """The clients whose record `user` may open (write=False) or change (write=True).
 
-        Opening a record needs care-team membership, or supervising someone on the team. Changing it needs
-        membership itself. Organization-wide roles get no exception here (break-the-glass comes later).
+        Opening a record needs care-team membership, supervising someone on the team, or an active emergency
+        ("break the glass") access of the user's own (iptcare/emergency/). Changing it needs membership itself:
+        emergency access is read-only. Organization-wide roles get no exception here.
         """
         if not _is_staff_in_an_organization(user):
             return self.none()
-        allowed = [user.pk] if write else team_user_ids(user)
-        return self.filter(organization_id=user.organization_id).filter(on_care_team_of(allowed))
+        in_organization = self.filter(organization_id=user.organization_id)
+        if write:
+            return in_organization.filter(on_care_team_of([user.pk]))
+        return in_organization.filter(on_care_team_of(team_user_ids(user)) | has_active_emergency_access(user))
 
 
 def _is_staff_in_an_organization(user: User) -> bool:
@@ -107,6 +111,13 @@ def on_care_team_of(user_ids: list[int]) -> Exists:
     return Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), user_id__in=user_ids))
 
 
+def has_active_emergency_access(user: User) -> Exists:
+    """The client is open to `user` through an emergency access that has neither ended nor expired."""
+    from iptcare.emergency.models import EmergencyAccess  # the emergency app builds on clients
+
+    return Exists(EmergencyAccess.objects.active().filter(client=OuterRef("pk"), user_id=user.pk))
+
+
 class Client(models.Model):
     """A person in treatment at one organization."""
 
@@ -121,9 +132,10 @@ class Client(models.Model):
     sex_at_birth = models.CharField(_("sex assigned at birth"), max_length=10, choices=SexAtBirth.choices)
     gender_identity = models.CharField(_("gender identity"), max_length=20, choices=GenderIdentity.choices, blank=True)
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    # Contact details are encrypted at rest (docs/encryption.md).
+    email = EncryptedEmailField(_("e-mail"), max_length=254, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ClientStatus.choices, default=ClientStatus.REFERRED)
     # The date the current status took effect; earlier ones are in ClientStatusChange.
     status_since = models.DateField(_("status since"), default=timezone.localdate)
@@ -247,10 +259,10 @@ class Person(models.Model):
     # Clients often prefer an alias ("my sister", "J.") to a full name.
     name = models.CharField(_("name or alias"), max_length=120)
     relationship_type = models.CharField(_("relationship"), max_length=20, choices=RelationshipType.choices)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
+    email = EncryptedEmailField(_("e-mail"), max_length=254, blank=True)
     is_support_contact = models.BooleanField(_("support contact"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

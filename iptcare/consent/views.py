@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iptcare.accounts.access import require_admin, require_staff
+from iptcare.accounts.security import require_recent_password
 from iptcare.audit.models import EventType
 from iptcare.consent.access import access_consent_by_id, access_consent_history, can_record_consents
 from iptcare.consent.actions import (
@@ -138,6 +139,7 @@ def consent_detail(request: HttpRequest, client_id: int, consent_id: int) -> Htt
 
 
 @require_staff
+@require_recent_password
 def consent_revoke(request: HttpRequest, client_id: int, consent_id: int) -> HttpResponse:
     history, consent = access_consent_by_id(request.user, client_id, consent_id, write=True)
     form = RevocationForm(request.POST if request.method == "POST" else None, consent=consent)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iptcare.accounts.models import ORGANIZATION_WIDE_ROLES
 from iptcare.clients.models import Client, team_user_ids
+from iptcare.encryption.fields import EncryptedTextField
 from iptcare.therapy.models import MINUTES_RANGE
 
 if TYPE_CHECKING:
@@ -356,13 +357,14 @@ class GroupNote(models.Model):
 
     session = models.OneToOneField(GroupSession, on_delete=models.PROTECT, related_name="note")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    worked_on = models.TextField(_("what the group worked on"), blank=True)
-    themes = models.TextField(_("themes"), blank=True)
+    # The free text of notes is encrypted at rest (docs/encryption.md).
+    worked_on = EncryptedTextField(_("what the group worked on"), blank=True)
+    themes = EncryptedTextField(_("themes"), blank=True)
     # therapy.models.Technique values: the same list as an individual session's note.
     techniques = models.JSONField(_("techniques used"), default=list, blank=True)
     # Set from `techniques` by the actions: a non-IPT technique flags the note for supervision.
     flagged_for_supervision = models.BooleanField(default=False)
-    observations = models.TextField(_("facilitator's observations"), blank=True)
+    observations = EncryptedTextField(_("facilitator's observations"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # The typed signature, like a session note's, and who gave it when.
@@ -402,10 +404,10 @@ class MemberNote(models.Model):
 
     note = models.ForeignKey(GroupNote, on_delete=models.PROTECT, related_name="member_notes")
     member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="+")
-    worked_on = models.TextField(_("what they worked on"), blank=True)
+    worked_on = EncryptedTextField(_("what they worked on"), blank=True)
     mood = models.PositiveSmallIntegerField(_("mood (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)])
     risk_flag = models.BooleanField(_("risk noticed"), default=False)
-    risk_notes = models.TextField(_("risk: what was noticed and done"), blank=True)
+    risk_notes = EncryptedTextField(_("risk: what was noticed and done"), blank=True)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -8,14 +8,17 @@ only cue. A pure function: events in, markup out; every text value goes through 
 
 The drawing is as wide as its events need: at least a phone's width, and wider with more events (so that the
 vertical labels stay LABEL_GAP apart) and with more years (so that the years can be read). The SVG fills its
-container (width 100%) between a minimum and a maximum scale, so text is never smaller than about 10 px; on a
-narrower screen the page scrolls the chart sideways.
+container between a minimum and a maximum scale, so text is never smaller than about 10 px; on a narrower screen the
+page scrolls the chart sideways. The maximum is the SVG's width and height attributes (the stylesheet's max-width:
+100% shrinks it to its container); the minimum is a size class from static/css/app.css, since the
+Content-Security-Policy allows no style attributes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -32,6 +35,10 @@ from iptcare.ipt.models import EventType, UseChange
 # MIN_SCALE to MAX_SCALE pixels per unit, whatever the container.
 MIN_WIDTH = 360
 MIN_SCALE, MAX_SCALE = 0.8, 1.6
+# Minimum widths come in SIZE_CLASSES steps of SIZE_STEP from MIN_WIDTH (classes timeline-size-0 … -30 in app.css):
+# the drawing's width is rounded up to a step, so the minimum is at most 10% above MIN_SCALE.
+SIZE_STEP = 1.1
+SIZE_CLASSES = 31
 # Room per year of the time span, so that each year can carry its label; spans beyond MAX_YEARS are squeezed.
 YEAR_UNITS = 24
 MAX_YEARS = 60
@@ -98,6 +105,25 @@ def chart_width(events: Sequence[TimelineEventLike]) -> float:
     return float(max(MIN_WIDTH, round(for_labels), round(for_years)))
 
 
+def size_class(width: float) -> int:
+    """The size class whose minimum width fits a drawing `width` units wide (the widest class for wider ones)."""
+    steps = math.ceil(math.log(max(width, MIN_WIDTH) / MIN_WIDTH) / math.log(SIZE_STEP) - 1e-9)
+    return min(max(steps, 0), SIZE_CLASSES - 1)
+
+
+def size_class_min_width(index: int) -> int:
+    """The minimum width in pixels of size class `index`."""
+    return round(MIN_WIDTH * SIZE_STEP**index * MIN_SCALE)
+
+
+def size_class_rules() -> str:
+    """The stylesheet rules for the size classes, as static/css/app.css has them."""
+    return "\n".join(
+        f".timeline-chart.timeline-size-{index} {{ min-width: {size_class_min_width(index)}px; }}"
+        for index in range(SIZE_CLASSES)
+    )
+
+
 def timeline_svg(events: Sequence[TimelineEventLike], *, title: str, chart_id: str) -> SafeString:
     """The events on one time axis, in date order, with mood above the axis and changes in use below it."""
     ordered = sorted(events, key=lambda event: event.date)
@@ -108,9 +134,9 @@ def timeline_svg(events: Sequence[TimelineEventLike], *, title: str, chart_id: s
     legend_top = LABEL_TOP + max((len(label) for label in labels), default=0) * LABEL_CHAR_UNITS + 14
     height = legend_top + LEGEND_ROW * _legend_rows(width) + 4 if ordered else AXIS_Y + 12
     parts = [
-        f'<svg class="chart timeline-chart" id="{cid}" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
-        f'style="min-width: {width * MIN_SCALE:.0f}px; max-width: {width * MAX_SCALE:.0f}px" role="img" '
-        f'aria-labelledby="{cid}-title {cid}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="chart timeline-chart timeline-size-{size_class(width)}" id="{cid}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width * MAX_SCALE:.0f}" height="{height * MAX_SCALE:.0f}" '
+        f'role="img" aria-labelledby="{cid}-title {cid}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(describe(ordered))}</desc>',
         _mood_grid(width),

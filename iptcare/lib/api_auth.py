@@ -1,4 +1,9 @@
-"""How the JSON API knows who is calling: a personal access token, or the browser session."""
+"""How the JSON API knows who is calling: a personal access token, or the browser session.
+
+Bearer tokens are rate-limited per address on failure (RATE_LIMITS["api_token"]): after too many unknown, expired or
+revoked tokens, every bearer call from that address answers 429 until the window passes. A token is a possession
+factor: the API does not ask for the password again before sensitive calls, as the pages do.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,42 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+
+from iptcare.lib import ratelimit
 
 # Writing last_used_at on every call would make each read a write; once a minute is enough to tell.
 _LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
-class PersonalAccessTokenAuth(HttpBearer):
+class RateLimitedBearer(HttpBearer):
+    """A bearer authenticator that counts failed tokens per address and refuses (429) past the limit."""
+
+    scope = "api_token"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get(self.header) or ""
+        if not header.lower().startswith(f"{self.openapi_scheme} "):
+            # No token offered: nothing to count (the session authenticator may still accept the call).
+            return None
+        refuse_if_limited(request, self.scope)
+        found = super().__call__(request)
+        if not found:
+            ratelimit.hit(self.scope, ratelimit.client_address(request))
+        return found
+
+
+def refuse_if_limited(request: HttpRequest, scope: str) -> None:
+    """Raise the API's 429 when the caller's address is over the limit of `scope` (audited once per window)."""
+    address = ratelimit.client_address(request)
+    if ratelimit.is_limited(scope, address):
+        ratelimit.note_refusal(scope, address, request=request)
+        minutes = max(1, -(-ratelimit.retry_after(scope) // 60))
+        raise HttpError(429, f"Too many failed attempts from your address. Try again in {minutes} minutes.")
+
+
+class PersonalAccessTokenAuth(RateLimitedBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from iptcare.accounts.models import PersonalAccessToken
 

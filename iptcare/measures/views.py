@@ -17,6 +17,7 @@ from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
 from iptcare.clients.access import access_client_by_id
 from iptcare.clients.models import Client
+from iptcare.lib.ratelimit import rate_limit
 from iptcare.measures.actions import (
     do_add_schedule,
     do_apply_standard_schedule,
@@ -214,6 +215,7 @@ def link_create(request: HttpRequest, client_id: int) -> HttpResponse:
     return redirect("measures_overview", client_id=client.pk)
 
 
+@rate_limit("self_report")
 def self_report(request: HttpRequest, token: str) -> HttpResponse:
     """The client's page: no sign-in, works on a phone, crisis line on top, no scores unless the program allows."""
     link = resolve_link(token, for_answers=request.method == "POST")

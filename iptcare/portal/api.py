@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
+from iptcare.lib import ratelimit
+from iptcare.lib.api_auth import RateLimitedBearer, refuse_if_limited
 from iptcare.lib.api_errors import FormInvalid
 from iptcare.measures.instruments import get_instrument
 from iptcare.measures.scoring import AnswerError
@@ -56,7 +57,7 @@ from iptcare.portal.selectors import (
 _LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
-class ClientTokenAuth(HttpBearer):
+class ClientTokenAuth(RateLimitedBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if not token.startswith(ClientApiToken.PREFIX):
             return None
@@ -135,7 +136,11 @@ def _support(account: ClientAccount, outcome: Outcome, *, after: str) -> dict[st
     summary="Sign in with the portal sign-in name and password; returns a token (30 days)",
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
+    # Failed sign-ins from one address count together with the portal's sign-in page.
+    refuse_if_limited(request, "portal_login")
     result = check_credentials(payload.login_name, payload.password)
+    if result.outcome != "ok":
+        ratelimit.hit("portal_login", ratelimit.client_address(request))
     if result.outcome == "locked":
         raise HttpError(429, "Too many tries: the account is locked for 15 minutes.")
     if result.outcome != "ok" or result.account is None:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from iptcare.accounts.models import Organization
 from iptcare.audit.events import record_event
 from iptcare.audit.models import AuditEvent, EventType
+from iptcare.lib.ratelimit import failed_sign_in, rate_limit
 from iptcare.measures.forms import InstrumentForm
 from iptcare.measures.instruments import get_instrument
 from iptcare.portal.actions import (
@@ -128,6 +129,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @_public
+@rate_limit("portal_login", methods=["POST"], count_if=failed_sign_in)
 def sign_in(request: HttpRequest) -> HttpResponse:
     if current_account(request) is not None:
         return redirect(_safe_next(request))
@@ -172,6 +174,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @_public
+@rate_limit("portal_invitation", methods=["POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """Entering the one-time code from a printed invitation."""
     form = CodeForm(request.POST or None)
@@ -209,6 +212,7 @@ def _too_many_code_tries(request: HttpRequest) -> bool:
 
 
 @_public
+@rate_limit("portal_invitation")
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The e-mailed link. It leads straight on to choosing a password, so the token leaves the address bar."""
     found = resolve_invitation(token, InvitationMethod.EMAIL)

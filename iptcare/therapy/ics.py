@@ -2,14 +2,18 @@
 feed needs only a few properties.
 
 The feed leaves the building — it is fetched by phone and mail calendars, often through other companies' servers —
-so an event carries the client's identifier, the time and the length, and nothing else: no name, no format or
-phase, no note, no place.
+so an event carries the time and the length and nothing that identifies the client: no name, not even the program's
+client identifier (with the records, an identifier plus "a session at an SUD program" identifies a patient, and
+the calendar company has no Part 2 agreement with the program). Each event links to the day's sessions in
+iptcare, where, signed in, the therapist sees who it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+
+from django.utils import timezone
 
 from iptcare.therapy.models import SessionStatus, TherapySession
 
@@ -46,14 +50,15 @@ def utc_stamp(moment: dt.datetime) -> str:
 
 
 def session_event(session: TherapySession, *, host: str, stamp: dt.datetime) -> list[str]:
-    identifier = session.episode.client.identifier
+    day = timezone.localtime(session.scheduled_start).date().isoformat()
     lines = [
         "BEGIN:VEVENT",
         f"UID:session-{session.pk}@{host}",
         f"DTSTAMP:{utc_stamp(stamp)}",
         f"DTSTART:{utc_stamp(session.scheduled_start)}",
         f"DTEND:{utc_stamp(session.ends_at)}",
-        f"SUMMARY:{escape_text(f'Session {identifier}')}",
+        "SUMMARY:IPT session",
+        f"URL:https://{host}/sessions/?date={day}",
         # A cancelled session stays in the feed as cancelled, so calendars that copied it take it out.
         "STATUS:CANCELLED" if session.status == SessionStatus.CANCELLED else "STATUS:CONFIRMED",
         f"SEQUENCE:{int(session.updated_at.timestamp())}",

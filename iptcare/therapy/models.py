@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iptcare.encryption.fields import EncryptedCharField, EncryptedTextField
 from iptcare.ipt.models import DisputeStage
 
 # The same bounds as an episode's and a contract's session length.
@@ -192,12 +193,13 @@ class SessionNote(models.Model):
     session = models.OneToOneField(TherapySession, on_delete=models.PROTECT, related_name="note")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # "Since we last met": events since the last session, linked to mood and use (IPT-DOMAIN §3).
-    interval_history = models.TextField(_("since we last met"), blank=True)
+    # The free text of a note is encrypted at rest (docs/encryption.md).
+    interval_history = EncryptedTextField(_("since we last met"), blank=True)
     mood = models.PositiveSmallIntegerField(
         _("mood since the last session (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
     )
     use_days = models.PositiveSmallIntegerField(_("days of use since the last session"), null=True, blank=True)
-    use_summary = models.CharField(_("use since the last session"), max_length=300, blank=True)
+    use_summary = EncryptedCharField(_("use since the last session"), max_length=300, blank=True)
     # Where the starting values of mood and use came from (check-ins, the use calendar), in words; "" when typed.
     prefill_source = models.CharField(max_length=300, blank=True)
     problem_area = models.ForeignKey(
@@ -214,11 +216,11 @@ class SessionNote(models.Model):
     techniques = models.JSONField(_("techniques used"), default=list, blank=True)
     # Set from `techniques` by the actions, so supervisors can filter on it.
     flagged_for_supervision = models.BooleanField(default=False)
-    homework_reviewed = models.TextField(_("homework reviewed"), blank=True)
-    homework_set = models.TextField(_("homework set"), blank=True)
+    homework_reviewed = EncryptedTextField(_("homework reviewed"), blank=True)
+    homework_set = EncryptedTextField(_("homework set"), blank=True)
     risk_review = models.CharField(_("risk review"), max_length=10, choices=RiskReview.choices, blank=True)
-    risk_notes = models.TextField(_("risk: what was found and done"), blank=True)
-    next_session_plan = models.TextField(_("plan for the next session"), blank=True)
+    risk_notes = EncryptedTextField(_("risk: what was found and done"), blank=True)
+    next_session_plan = EncryptedTextField(_("plan for the next session"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # The typed signature, like the contract's, and who gave it when.
@@ -294,9 +296,9 @@ class InterpersonalIncident(models.Model):
     person = models.ForeignKey(
         "clients.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person involved")
     )
-    what_happened = models.TextField(_("what happened"))
+    what_happened = EncryptedTextField(_("what happened"))
     affect = models.CharField(_("feelings (affect)"), max_length=300, blank=True)
-    communication_analysis = models.TextField(
+    communication_analysis = EncryptedTextField(
         _("communication analysis"),
         blank=True,
         help_text=_("What was said and meant on each side, what was hoped for, what could be said differently."),
@@ -337,8 +339,8 @@ class NoteAmendment(models.Model):
 
     note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="amendments")
     field = models.CharField(_("part of the note"), max_length=30, choices=AmendableField.choices)
-    text = models.TextField(_("amendment"))
-    reason = models.TextField(_("reason"))
+    text = EncryptedTextField(_("amendment"))
+    reason = EncryptedTextField(_("reason"))
     amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amended_at = models.DateTimeField(default=timezone.now)
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from iptcare.accounts.access import require_admin, require_staff
 from iptcare.audit.events import record_event
 from iptcare.audit.models import EventType
+from iptcare.lib.ratelimit import not_found, rate_limit
 from iptcare.therapy.actions_notes import do_save_note_settings
 from iptcare.therapy.feeds import (
     do_create_calendar_feed,
@@ -113,7 +114,13 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "therapy/calendar_feed.html", context)
 
 
+def _feed_token(_request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return f"feed:{kwargs.get('token', '')}"
+
+
 @never_cache
+@rate_limit("calendar_feed", count_if=not_found)
+@rate_limit("calendar_feed_token", key=_feed_token)
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No sign-in: the secret address is the key. A revoked or unknown address answers 404, as a missing page."""
     feed = resolve_feed(token)

@@ -13,6 +13,7 @@ from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from iptcare.consent import triggers as consent_triggers
+from iptcare.counselling import triggers as counselling_triggers
 from iptcare.groups import triggers as group_triggers
 from iptcare.lib import append_only
 from iptcare.therapy import triggers as therapy_triggers
@@ -55,7 +56,9 @@ def protected_tables_flushable(transactional_db: Any) -> Iterator[None]:
     therapy_triggers.protect(connection)
     group_triggers.protect(connection)
     consent_triggers.protect(connection)
+    counselling_triggers.protect(connection)
     yield
+    counselling_triggers.unprotect(connection)
     consent_triggers.unprotect(connection)
     group_triggers.unprotect(connection)
     therapy_triggers.unprotect(connection)

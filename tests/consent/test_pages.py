@@ -14,7 +14,7 @@ from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import Client
 from iptcare.consent.actions import do_record_disclosure
 from iptcare.consent.models import Consent, ConsentRevocation, Disclosure, DisclosureSettings
-from tests.conftest import make_client, sign_in
+from tests.conftest import confirm_password, make_client, sign_in
 from tests.consent.conftest import RHEA, later, record_single, record_tpo, rhea_recipients, single_values
 from tests.consent.test_elements import page_data
 
@@ -60,7 +60,7 @@ class TestAccess:
     ) -> None:
         consent = record_single(fern, alice)
         user = request.getfixturevalue(persona)
-        http = sign_in(user)
+        http = confirm_password(sign_in(user))
         pages = [*read_pages(fern, consent), url(fern, "new/"), url(fern, f"{consent.pk}/revoke/")]
         for page in pages:
             assert http.get(page).status_code == 404, page
@@ -75,7 +75,7 @@ class TestAccess:
 
     def test_a_supervisor_reads_but_does_not_record_or_revoke(self, fern: Client, alice: User, bob: User) -> None:
         consent = record_single(fern, alice)
-        http = sign_in(bob)
+        http = confirm_password(sign_in(bob))
         assert "Record a consent" not in http.get(url(fern)).content.decode()
         assert http.post(url(fern, "new/"), page_data(single_values(), rhea_recipients())).status_code == 404
         revocation = {"written_on": "2026-03-02", "revoked_by_name": "Fern Fairweather", "in_writing": "on"}
@@ -170,7 +170,7 @@ class TestPages:
 
     def test_a_revocation_is_recorded_in_writing_and_dated(self, fern: Client, alice: User) -> None:
         consent = record_single(fern, alice)
-        http = sign_in(alice)
+        http = confirm_password(sign_in(alice))
         missing = http.post(url(fern, f"{consent.pk}/revoke/"), {})
         assert missing.context["form"].errors == {
             "written_on": ["Enter the date of the written revocation."],
@@ -188,7 +188,7 @@ class TestPages:
     def test_a_revocation_is_not_dated_in_the_future(self, fern: Client, alice: User) -> None:
         consent = record_single(fern, alice)
         data = {"written_on": "2026-03-05", "revoked_by_name": "Fern Fairweather", "in_writing": "on"}
-        response = sign_in(alice).post(url(fern, f"{consent.pk}/revoke/"), data)
+        response = confirm_password(sign_in(alice)).post(url(fern, f"{consent.pk}/revoke/"), data)
         assert response.context["form"].errors == {"written_on": ["The date cannot be in the future."]}
 
 

@@ -1,8 +1,5 @@
-"""The print paths outside the consent app, through the gate (docs/disclosures.md).
-
-The changes that wire them are outside this app and listed in the issue 7 report. Until they are applied these tests
-are expected to fail; the marks are strict, so applying the changes makes them pass and the marks must then go.
-"""
+"""The print paths outside the consent app (plan, safety plan, closeness circle) go through the gate
+(docs/disclosures.md)."""
 
 from __future__ import annotations
 

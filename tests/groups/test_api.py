@@ -11,6 +11,7 @@ from django.test import Client as HttpClient
 from iptcare.accounts.models import Site, User
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import Client
+from iptcare.encryption.audit import open_changes
 from iptcare.groups.actions import do_record_attendance
 from iptcare.groups.models import GroupMember, GroupNote, GroupSession, MemberNote, TherapyGroup
 from iptcare.therapy.models import GROUP_SESSION, TherapySession
@@ -233,7 +234,8 @@ class TestNotes:
         Api(alice).put(session_path(held, "note"), {"worked_on": "Introductions."})
 
         event = AuditEvent.objects.filter(event_type=EventType.GROUP_CHANGED, extra__kind="note_draft").get()
-        assert event.extra["changes"]["worked_on"] == [None, "Introductions."]
+        assert open_changes(event.extra["changes"])["worked_on"] == [None, "Introductions."]
+        assert "enc1:" in str(event.extra["changes"])  # the stored values are sealed
         assert event.channel == "api"
 
 

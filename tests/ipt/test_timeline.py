@@ -166,7 +166,7 @@ class TestThePages:
         response = sign_in(alice).get(url(episode))
         html = response.content.decode()
         assert response.status_code == 200
-        assert '<svg class="chart timeline-chart"' in html
+        assert '<svg class="chart timeline-chart timeline-size-' in html
         assert html.index("Grandmother died") < html.index("Started the new job")
         assert [e.title for e in response.context["events"]] == ["Grandmother died", "Started the new job"]
         assert "≈ 2019-06-15" in html
@@ -192,7 +192,7 @@ class TestThePages:
         assert "<strong>Problems began (onset)</strong>" in html
         assert 'Started<br><span class="muted">Alcohol</span>' in html
         assert 'More<br><span class="muted">Use in general</span>' in html
-        chart = html[html.index('<svg class="chart timeline-chart"') : html.index("</svg>")]
+        chart = html[html.index('<svg class="chart timeline-chart') : html.index("</svg>")]
         assert '<g class="timeline-event onset"' in chart and 'class="onset-marker"' in chart
         assert (
             "2018-09-01: Problems began (onset), Low mood and drinking began, mood 2 of 10, use started (alcohol)"

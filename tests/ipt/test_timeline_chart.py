@@ -5,9 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from pathlib import Path
 
 from iptcare.ipt.models import TimelineEvent
-from iptcare.ipt.timeline_chart import AXIS_Y, LABEL_GAP, MIN_WIDTH, USE_STYLES, YEAR_UNITS, timeline_svg
+from iptcare.ipt.timeline_chart import (
+    AXIS_Y,
+    LABEL_GAP,
+    MIN_WIDTH,
+    USE_STYLES,
+    YEAR_UNITS,
+    size_class_min_width,
+    size_class_rules,
+    timeline_svg,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def event(day: dt.date, *, approximate: bool = False, **fields) -> TimelineEvent:
@@ -86,7 +98,7 @@ def test_it_labels_each_tick_with_its_type_and_explains_itself() -> None:
         title="Timeline",
         chart_id="c",
     )
-    assert 'viewBox="0 0 360 ' in svg and 'width="100%"' in svg
+    assert 'viewBox="0 0 360 ' in svg and 'width="576"' in svg
     assert ">Relationship ended</text>" in svg
     assert "2021-03-01: Relationship ended, Split with J., mood 2 of 10, use more" in svg
     legend = re.search(r'<g class="timeline-legend".*</g>', svg).group(0)
@@ -139,9 +151,12 @@ def test_it_fills_its_container_between_a_minimum_and_a_maximum_scale() -> None:
     days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(60)]
     svg = timeline_svg([event(day) for day in days], title="t", chart_id="c")
     width = viewbox_width(svg)
-    style = re.search(r'<svg [^>]*width="100%" style="min-width: (\d+)px; max-width: (\d+)px"', svg)
-    assert style is not None
-    assert int(style.group(1)) == round(width * 0.8) and int(style.group(2)) == round(width * 1.6)
+    # At most 1.6 px per unit (its width attribute), at least about 0.8 (a size class: no style attribute under CSP).
+    size = re.search(r'<svg class="[^"]*timeline-size-(\d+)"[^>]* width="(\d+)" height="(\d+)"', svg)
+    assert size is not None and "style=" not in svg
+    assert int(size.group(2)) == round(width * 1.6)
+    assert round(width * 0.8) <= size_class_min_width(int(size.group(1))) <= round(width * 0.8 * 1.1)
+    assert size_class_rules() in (ROOT / "static/css/app.css").read_text()
 
 
 def test_it_marks_the_onset_with_a_flag_and_a_bold_label() -> None:

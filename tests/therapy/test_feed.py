@@ -1,5 +1,5 @@
-"""The therapist's calendar address: shown once, stored as a digest, revocable, and an .ics that carries the client's
-identifier and the time only."""
+"""The therapist's calendar address: shown once, stored as a digest, revocable, and an .ics that carries the time
+and nothing that identifies the client."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def unfold(body: str) -> list[str]:
     return body.replace("\r\n ", "").split("\r\n")
 
 
-def test_the_feed_carries_the_identifier_and_time_and_never_the_name(
+def test_the_feed_carries_the_time_and_nothing_that_identifies_the_client(
     episode: Episode, fern: Client, alice: User
 ) -> None:
     book(episode, at(dt.date(2026, 4, 7), 10), minutes=50)
@@ -42,10 +42,11 @@ def test_the_feed_carries_the_identifier_and_time_and_never_the_name(
     assert status == 200
     lines = unfold(body)
     assert lines[0] == "BEGIN:VCALENDAR" and "END:VCALENDAR" in lines
-    assert "SUMMARY:Session N-0001" in lines
+    assert "SUMMARY:IPT session" in lines
+    assert any(line.startswith("URL:https://") and line.endswith("/sessions/?date=2026-04-07") for line in lines)
     assert "DTSTART:20260407T140000Z" in lines and "DTEND:20260407T145000Z" in lines
     assert "STATUS:CANCELLED" in lines
-    for private in ("Fern", "Fairweather", "away", "Role dispute", "Alice"):
+    for private in ("Fern", "Fairweather", fern.identifier, "away", "Role dispute", "Alice"):
         assert private not in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert body.endswith("\r\n")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from iptcare.accounts.models import SupervisionLink, User
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import Client, Person
+from iptcare.encryption.audit import open_changes
 from iptcare.ipt.actions_formulation import do_add_problem_area
 from iptcare.ipt.models import Episode
 from iptcare.substance_use.actions import do_record_check_in
@@ -43,7 +44,8 @@ class TestDraft:
         assert note.author == alice
         assert not note.is_signed
         event = AuditEvent.objects.get(event_type=EventType.NOTE_CHANGED)
-        assert event.extra["changes"]["interval_history"] == [None, "A quiet week."]
+        assert open_changes(event.extra["changes"])["interval_history"] == [None, "A quiet week."]
+        assert "enc1:" in str(event.extra["changes"])  # the stored values are sealed
         assert event.extra["session_id"] == held.pk
 
     def test_saving_again_changes_only_what_was_sent(

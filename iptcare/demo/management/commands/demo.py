@@ -32,6 +32,7 @@ from iptcare.clients.models import (
 )
 from iptcare.demo import data, data_sessions
 from iptcare.demo.closures import answers_for, close_course
+from iptcare.demo.emergency import build_emergency_accesses
 from iptcare.demo.sessions import Diary, EpisodeStory, SessionHistory, Slot, Specials
 from iptcare.groups.demo import build_group_cycle
 from iptcare.ipt.actions import do_change_episode_status, do_open_episode
@@ -134,6 +135,7 @@ class Command(BaseCommand):
             self._use(org, staff)
             self._episodes(org, staff)
             self._group_cycle(org, staff)
+            build_emergency_accesses(org, staff)
             portal = self._portal_account(org, staff, password)
         admin_key = base64.b32encode(TOTPDevice.objects.get(user=staff["admin"]).bin_key).decode()
         if not quiet:
