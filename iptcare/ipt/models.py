@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iptcare.encryption.fields import EncryptedTextField
+
 
 class Format(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual (12–16 sessions)")
@@ -149,10 +151,10 @@ class SubstanceHistory(models.Model):
     age_at_first_use = models.PositiveSmallIntegerField(
         _("age at first use"), null=True, blank=True, validators=[MaxValueValidator(120)]
     )
-    pattern = models.TextField(_("pattern of use"), blank=True)
+    pattern = EncryptedTextField(_("pattern of use"), blank=True)
     last_use = models.DateField(_("last use"), null=True, blank=True)
     route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
-    prior_treatment = models.TextField(_("prior treatment"), blank=True)
+    prior_treatment = EncryptedTextField(_("prior treatment"), blank=True)
     overdoses = models.PositiveSmallIntegerField(_("overdoses"), default=0)
 
     class Meta:
@@ -179,15 +181,15 @@ class Assessment(models.Model):
     """The rest of the history taken in the initial phase."""
 
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="assessment")
-    mental_health_history = models.TextField(_("mental health history"), blank=True)
-    medical_conditions = models.TextField(_("medical conditions"), blank=True)
+    mental_health_history = EncryptedTextField(_("mental health history"), blank=True)
+    medical_conditions = EncryptedTextField(_("medical conditions"), blank=True)
     # Recorded by a physician (the form offers the field to physicians only).
-    medications = models.TextField(_("medications"), blank=True)
-    housing = models.TextField(_("housing"), blank=True)
-    work = models.TextField(_("work"), blank=True)
-    legal = models.TextField(_("legal"), blank=True)
-    children = models.TextField(_("children"), blank=True)
-    strengths = models.TextField(_("strengths"), blank=True)
+    medications = EncryptedTextField(_("medications"), blank=True)
+    housing = EncryptedTextField(_("housing"), blank=True)
+    work = EncryptedTextField(_("work"), blank=True)
+    legal = EncryptedTextField(_("legal"), blank=True)
+    children = EncryptedTextField(_("children"), blank=True)
+    strengths = EncryptedTextField(_("strengths"), blank=True)
     # Initial-phase tasks (IPT-DOMAIN §1): the diagnosis given with psychoeducation and a severity measure (PHQ-9),
     # and the medication assessment, which is the physician's.
     diagnosis_explained_on = models.DateField(_("diagnosis and psychoeducation given on"), null=True, blank=True)
@@ -232,19 +234,19 @@ class InventoryEntry(models.Model):
         _("closeness ring"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     contact_frequency = models.CharField(_("how often in contact"), max_length=100, blank=True)
-    good_things = models.TextField(_("what is good"), blank=True)
-    not_so_good = models.TextField(_("what is not so good"), blank=True)
-    can_talk_about = models.TextField(_("what can be talked about"), blank=True)
-    cannot_talk_about = models.TextField(_("what cannot be talked about"), blank=True)
-    client_expects = models.TextField(_("what the client expects of them"), blank=True)
-    they_expect = models.TextField(_("what they expect of the client"), blank=True)
+    good_things = EncryptedTextField(_("what is good"), blank=True)
+    not_so_good = EncryptedTextField(_("what is not so good"), blank=True)
+    can_talk_about = EncryptedTextField(_("what can be talked about"), blank=True)
+    cannot_talk_about = EncryptedTextField(_("what cannot be talked about"), blank=True)
+    client_expects = EncryptedTextField(_("what the client expects of them"), blank=True)
+    they_expect = EncryptedTextField(_("what they expect of the client"), blank=True)
     expectations_met = models.CharField(_("expectations met"), max_length=10, choices=Expectations.choices, blank=True)
-    conflict_pattern = models.TextField(_("conflict pattern"), blank=True)
+    conflict_pattern = EncryptedTextField(_("conflict pattern"), blank=True)
     knows_about_problems = models.BooleanField(_("knows about the client's problems"), null=True, blank=True)
-    change_since_onset = models.TextField(_("change since the problems began"), blank=True)
+    change_since_onset = EncryptedTextField(_("change since the problems began"), blank=True)
     uses_with_client = models.BooleanField(_("uses substances with the client"), default=False)
     supports_recovery = models.BooleanField(_("supports recovery"), default=False)
-    part_in_triggers = models.TextField(_("part in triggers"), blank=True)
+    part_in_triggers = EncryptedTextField(_("part in triggers"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -310,7 +312,7 @@ class TimelineEvent(models.Model):
     use_change = models.CharField(_("change in use"), max_length=10, choices=UseChange.choices, blank=True)
     # Which substance the change was in; blank means use in general.
     substance = models.CharField(_("substance"), max_length=20, blank=True)  # a clients.models.Substance value
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -358,7 +360,7 @@ class Trigger(models.Model):
     places = models.CharField(_("places"), max_length=300, blank=True)
     feelings = models.CharField(_("feelings"), max_length=300, blank=True)
     risk_level = models.CharField(_("risk"), max_length=10, choices=RiskLevel.choices)
-    coping_response = models.TextField(_("coping response"), blank=True)
+    coping_response = EncryptedTextField(_("coping response"), blank=True)
     is_active = models.BooleanField(_("still a trigger"), default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -392,10 +394,10 @@ class Formulation(models.Model):
     with the sick role explained and the client's acceptance recorded (IPT-DOMAIN §1)."""
 
     episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="formulation")
-    text = models.TextField(_("formulation, in plain words"), blank=True)
+    text = EncryptedTextField(_("formulation, in plain words"), blank=True)
     sick_role_given_on = models.DateField(_("sick role explained on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted by the client on"), null=True, blank=True)
-    declined_reason = models.TextField(_("declined, because"), blank=True)
+    declined_reason = EncryptedTextField(_("declined, because"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -444,9 +446,9 @@ class ProblemArea(models.Model):
     # Role transition: the role left and the role taken up (IPT-DOMAIN §2).
     old_role = models.CharField(_("the old role"), max_length=200, blank=True)
     new_role = models.CharField(_("the new role"), max_length=200, blank=True)
-    rationale = models.TextField(_("why this area"))
+    rationale = EncryptedTextField(_("why this area"))
     # Interpersonal deficits is chosen only when none of the other three applies, and says why (IPT-DOMAIN §2).
-    why_not_other_areas = models.TextField(_("why none of the other areas applies"), blank=True)
+    why_not_other_areas = EncryptedTextField(_("why none of the other areas applies"), blank=True)
     inventory_entries = models.ManyToManyField(InventoryEntry, blank=True, related_name="+")
     timeline_events = models.ManyToManyField(TimelineEvent, blank=True, related_name="+")
     triggers = models.ManyToManyField(Trigger, blank=True, related_name="+")
@@ -482,7 +484,7 @@ class DisputeStageChange(models.Model):
     problem_area = models.ForeignKey(ProblemArea, on_delete=models.CASCADE, related_name="stage_changes")
     stage = models.CharField(_("dispute stage"), max_length=20, choices=DisputeStage.choices)
     changed_on = models.DateField(_("as of"), default=timezone.localdate)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iptcare.encryption.fields import EncryptedTextField
 from iptcare.plans.content import PlanContent, RelapsePlanContent, SafetyPlanContent
 
 
@@ -137,16 +138,16 @@ class EpisodeClosure(models.Model):
 
     episode = models.OneToOneField("ipt.Episode", on_delete=models.PROTECT, related_name="closure")
     decision = models.CharField(_("decision"), max_length=20, choices=ClosureDecision.choices)
-    feelings_about_ending = models.TextField(_("the client's feelings about ending"), blank=True)
-    what_helped = models.TextField(_("what helped, in the client's own words"), blank=True)
+    feelings_about_ending = EncryptedTextField(_("the client's feelings about ending"), blank=True)
+    what_helped = EncryptedTextField(_("what helped, in the client's own words"), blank=True)
     # Where the client is referred to, and why (decision "refer").
-    referral_to = models.TextField(_("referred to"), blank=True)
-    aftercare = models.TextField(_("aftercare"), blank=True)
+    referral_to = EncryptedTextField(_("referred to"), blank=True)
+    aftercare = EncryptedTextField(_("aftercare"), blank=True)
     # ISO dates of the booster or follow-up sessions agreed at closure.
     booster_dates = models.JSONField(_("booster dates"), default=list, blank=True)
     # Why the episode closes without a final relapse-prevention plan (e.g. the client left before it was written).
-    no_plan_reason = models.TextField(_("why there is no final relapse-prevention plan"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    no_plan_reason = EncryptedTextField(_("why there is no final relapse-prevention plan"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     # What was seen when the closure was recorded, kept as it was: each goal's review, and the measures at
     # baseline and now (see outcomes.py). Later questionnaires do not rewrite the closure.
     goal_reviews = models.JSONField(default=list, blank=True)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iptcare.clients.models import Substance
+from iptcare.encryption.fields import EncryptedTextField
 
 # The substance value of the row that stands for the whole day.
 ANY_SUBSTANCE = "any"
@@ -167,7 +168,7 @@ class CheckIn(models.Model):
     used = models.BooleanField(_("used alcohol or drugs"))
     # Substance values the client named as used that day (empty when nothing was used).
     substances = models.JSONField(_("substances used"), default=list, blank=True)
-    interpersonal_event = models.TextField(_("interpersonal event"), blank=True)
+    interpersonal_event = EncryptedTextField(_("interpersonal event"), blank=True)
     # Someone from the client's own people (checked by the form and the action: same client only).
     person = models.ForeignKey(
         "clients.Person",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from iptcare.accounts.models import User
 from iptcare.audit.models import AuditEvent, EventType
 from iptcare.clients.models import Client, Person
+from iptcare.encryption.audit import open_changes
 from iptcare.ipt.actions import do_change_episode_status, do_open_episode
 from iptcare.ipt.guidance import guidance_for
 from iptcare.ipt.models import (
@@ -229,7 +230,7 @@ class TestPages:
             .last()
             .extra["changes"]
         )
-        assert changes == {"medications": ["", "Sertraline 50 mg"]}
+        assert open_changes(changes) == {"medications": ["", "Sertraline 50 mg"]}
 
     def test_it_records_a_substance_history_and_refuses_a_future_last_use(self, fern: Client, alice: User) -> None:
         episode = open_episode(fern, alice)
