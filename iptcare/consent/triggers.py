@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from iptcare.lib.trigger_sets import for_vendor, install, pg_trigger, remove
+
 CONSENT = "consent_consent"
 RECIPIENT = "consent_consentrecipient"
 DISCLOSERS = "consent_consent_named_disclosers"
@@ -81,13 +83,6 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def _pg_trigger(name: str, when: str, table: str, function: str, *, each: str = "ROW") -> list[str]:
-    return [
-        f"DROP TRIGGER IF EXISTS {name} ON {table};",
-        f"CREATE TRIGGER {name} BEFORE {when} ON {table} FOR EACH {each} EXECUTE FUNCTION {function}();",
-    ]
-
-
 def _postgresql_statements() -> list[str]:
     refuse_consent = f"RAISE EXCEPTION '{_CONSENT_MESSAGE}' USING ERRCODE = 'insufficient_privilege';"
     consent_guard = (
@@ -104,11 +99,11 @@ def _postgresql_statements() -> list[str]:
         "CREATE OR REPLACE FUNCTION consent_keep_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         f"{keep_rows} END; $$;",
     ]
-    statements += _pg_trigger(f"{CONSENT}_guard", "UPDATE OR DELETE", CONSENT, f"{CONSENT}_guard")
+    statements += pg_trigger(f"{CONSENT}_guard", "UPDATE OR DELETE", CONSENT, f"{CONSENT}_guard")
     for table in APPEND_ONLY:
-        statements += _pg_trigger(f"{table}_no_change", "UPDATE OR DELETE", table, "consent_keep_rows")
+        statements += pg_trigger(f"{table}_no_change", "UPDATE OR DELETE", table, "consent_keep_rows")
     for table in TABLES:
-        statements += _pg_trigger(f"{table}_no_truncate", "TRUNCATE", table, "consent_keep_rows", each="STATEMENT")
+        statements += pg_trigger(f"{table}_no_truncate", "TRUNCATE", table, "consent_keep_rows", each="STATEMENT")
     return statements
 
 
@@ -126,23 +121,12 @@ def _trigger_names(vendor: str) -> list[tuple[str, str]]:
 
 
 def statements_for(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return _postgresql_statements()
-    if vendor == "sqlite":
-        return _sqlite_statements()
-    raise RuntimeError(f"iptcare runs on PostgreSQL or SQLite, not {vendor}.")
+    return for_vendor(vendor, postgresql=_postgresql_statements, sqlite=_sqlite_statements)
 
 
 def protect(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements_for(connection.vendor):
-            cursor.execute(statement)
+    install(connection, statements_for(connection.vendor))
 
 
 def unprotect(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for trigger, table in _trigger_names(connection.vendor):
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table};")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger};")
+    remove(connection, _trigger_names(connection.vendor))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from iptcare.lib.trigger_sets import for_vendor, install, pg_function, pg_refuse, pg_trigger, remove
+
 NOTE = "ipt_groups_groupnote"
 MEMBER_NOTE = "ipt_groups_membernote"
 TABLES = (NOTE, MEMBER_NOTE)
@@ -72,43 +74,28 @@ def _sqlite_statements() -> list[str]:
     ]
 
 
-def _pg_function(name: str, body: str) -> str:
-    return f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} END; $$;"
-
-
-def _pg_refuse(message: str) -> str:
-    return f"RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege';"
-
-
-def _pg_trigger(name: str, when: str, table: str, function: str, *, each: str = "ROW") -> list[str]:
-    return [
-        f"DROP TRIGGER IF EXISTS {name} ON {table};",
-        f"CREATE TRIGGER {name} BEFORE {when} ON {table} FOR EACH {each} EXECUTE FUNCTION {function}();",
-    ]
-
-
 def _postgresql_statements() -> list[str]:
     note_guard = (
-        f"IF TG_OP = 'DELETE' THEN {_pg_refuse(_NOTE_MESSAGE)} END IF; "
-        f"IF {_note_condition('IS DISTINCT FROM')} THEN {_pg_refuse(_NOTE_MESSAGE)} END IF; RETURN NEW;"
+        f"IF TG_OP = 'DELETE' THEN {pg_refuse(_NOTE_MESSAGE)} END IF; "
+        f"IF {_note_condition('IS DISTINCT FROM')} THEN {pg_refuse(_NOTE_MESSAGE)} END IF; RETURN NEW;"
     )
     member_note_guard = (
-        f"IF TG_OP IN ('UPDATE', 'DELETE') AND {_signed('OLD.note_id')} THEN {_pg_refuse(_MEMBER_NOTE_MESSAGE)} "
+        f"IF TG_OP IN ('UPDATE', 'DELETE') AND {_signed('OLD.note_id')} THEN {pg_refuse(_MEMBER_NOTE_MESSAGE)} "
         "END IF; "
-        f"IF TG_OP IN ('INSERT', 'UPDATE') AND {_signed('NEW.note_id')} THEN {_pg_refuse(_MEMBER_NOTE_MESSAGE)} "
+        f"IF TG_OP IN ('INSERT', 'UPDATE') AND {_signed('NEW.note_id')} THEN {pg_refuse(_MEMBER_NOTE_MESSAGE)} "
         "END IF; "
         "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
     )
     # A statement-level trigger has no OLD row to look at: TRUNCATE gets its own function.
-    keep_rows = f"{_pg_refuse(_NOTE_MESSAGE + ' (TRUNCATE refused)')}"
+    keep_rows = f"{pg_refuse(_NOTE_MESSAGE + ' (TRUNCATE refused)')}"
     statements = [
-        _pg_function(f"{NOTE}_guard", note_guard),
-        _pg_function(f"{MEMBER_NOTE}_guard", member_note_guard),
-        _pg_function(f"{NOTE}_keep_rows", keep_rows),
+        pg_function(f"{NOTE}_guard", note_guard),
+        pg_function(f"{MEMBER_NOTE}_guard", member_note_guard),
+        pg_function(f"{NOTE}_keep_rows", keep_rows),
     ]
-    statements += _pg_trigger(f"{NOTE}_guard", "UPDATE OR DELETE", NOTE, f"{NOTE}_guard")
-    statements += _pg_trigger(f"{NOTE}_no_truncate", "TRUNCATE", NOTE, f"{NOTE}_keep_rows", each="STATEMENT")
-    statements += _pg_trigger(f"{MEMBER_NOTE}_guard", "INSERT OR UPDATE OR DELETE", MEMBER_NOTE, f"{MEMBER_NOTE}_guard")
+    statements += pg_trigger(f"{NOTE}_guard", "UPDATE OR DELETE", NOTE, f"{NOTE}_guard")
+    statements += pg_trigger(f"{NOTE}_no_truncate", "TRUNCATE", NOTE, f"{NOTE}_keep_rows", each="STATEMENT")
+    statements += pg_trigger(f"{MEMBER_NOTE}_guard", "INSERT OR UPDATE OR DELETE", MEMBER_NOTE, f"{MEMBER_NOTE}_guard")
     return statements
 
 
@@ -126,23 +113,12 @@ def _trigger_names(vendor: str) -> list[tuple[str, str]]:
 
 
 def statements_for(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return _postgresql_statements()
-    if vendor == "sqlite":
-        return _sqlite_statements()
-    raise RuntimeError(f"iptcare runs on PostgreSQL or SQLite, not {vendor}.")
+    return for_vendor(vendor, postgresql=_postgresql_statements, sqlite=_sqlite_statements)
 
 
 def protect(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements_for(connection.vendor):
-            cursor.execute(statement)
+    install(connection, statements_for(connection.vendor))
 
 
 def unprotect(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for trigger, table in _trigger_names(connection.vendor):
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table};")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger};")
+    remove(connection, _trigger_names(connection.vendor))
